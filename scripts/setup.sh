@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# setup.sh -- install every build and test dependency of Cairn on Debian 12.
+#
+#   scripts/setup.sh              build + test dependencies
+#   scripts/setup.sh --reference  also Apache ZooKeeper (the behaviour reference)
+#
+# Idempotent: packages already present are skipped by apt. Needs root (or sudo).
+set -euo pipefail
+
+build_pkgs=(
+  build-essential cmake ninja-build pkg-config git
+  libboost-dev                 # Asio, Beast, Outcome (header-only in 1.74)
+  nlohmann-json3-dev libleveldb-dev libsnappy-dev
+  libspdlog-dev libfmt-dev libssl-dev libcli11-dev
+  catch2                       # Catch2 v2
+)
+test_pkgs=(
+  libzookeeper-mt-dev zookeeper-bin   # official C client and cli_mt
+  python3 python3-kazoo python3-pytest
+  clang libclang-rt-14-dev            # libFuzzer + sanitizers runtime
+  procps iproute2
+)
+ref_pkgs=(zookeeper default-jre-headless libslf4j-java)
+
+pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}")
+[[ ${1:-} == --reference ]] && pkgs+=("${ref_pkgs[@]}")
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  echo "setup: all ${#pkgs[@]} packages present"
+  exit 0
+fi
+SUDO=""
+[[ $(id -u) == 0 ]] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+echo "setup: installed ${#missing[@]} packages"

@@ -1,0 +1,169 @@
+#include "server/connection.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/write.hpp>
+
+#include "base/hex.h"
+#include "proto/records.h"
+#include "server/server.h"
+
+namespace cairn::server {
+
+namespace asio = boost::asio;
+
+Connection::Connection(asio::ip::tcp::socket socket, Server* server, uint64_t id, size_t max_frame)
+    : socket_(std::move(socket)), server_(server), id_(id), decoder_(max_frame) {
+  boost::system::error_code ec;
+  auto ep = socket_.remote_endpoint(ec);
+  if (!ec) {
+    remote_ip_ = ep.address().to_string();
+    remote_port_ = ep.port();
+  }
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  auth_.push_back(proto::Id{"ip", remote_ip_});
+}
+
+void Connection::Start() { DoRead(); }
+
+void Connection::DoRead() {
+  if (closed_ || reading_ || close_after_flush_) return;
+  if (out_bytes_ > kOutputSoftLimitBytes) return;  // resumed by OnWrite
+  reading_ = true;
+  socket_.async_read_some(asio::buffer(read_buf_),
+                          [self = shared_from_this()](const boost::system::error_code& ec,
+                                                      size_t n) { self->OnRead(ec, n); });
+}
+
+void Connection::OnRead(const boost::system::error_code& ec, size_t n) {
+  reading_ = false;
+  if (closed_) return;
+  if (ec) {
+    Close(ec == asio::error::eof ? "" : "read failed: " + ec.message());
+    return;
+  }
+  decoder_.Feed(std::string_view(read_buf_, n));
+  if (!saw_first_bytes_ && MaybeFourLetterWord()) return;
+  while (!closed_) {  // bounded by the bytes just read
+    auto frame = decoder_.Next();
+    if (!frame) break;
+    saw_first_bytes_ = true;
+    ++packets_received;
+    if (!HandleFrame(std::move(*frame))) return;
+  }
+  if (decoder_.failed()) {
+    Close("malformed frame: " + decoder_.error());
+    return;
+  }
+  DoRead();
+}
+
+bool Connection::MaybeFourLetterWord() {
+  std::string_view buffered = decoder_.buffered();
+  if (buffered.size() < 4) return false;
+  saw_first_bytes_ = true;
+  std::string word(buffered.substr(0, 4));
+  if (!server_->IsFourLetterWord(word)) return false;
+  Send(server_->RunFourLetterWord(word, this));
+  CloseAfterFlush();
+  return true;
+}
+
+bool Connection::HandleFrame(std::string frame) {
+  proto::JuteReader r(frame);
+  if (!handshake_started_) {
+    handshake_started_ = true;
+    proto::ConnectRequest req;
+    req.Read(r);
+    if (!r.ok()) {
+      Close("malformed connect request (" + std::to_string(frame.size()) + " bytes)");
+      return false;
+    }
+    server_->OnConnectRequest(shared_from_this(), req);
+    return !closed_;
+  }
+  if (!handshake_done_) {
+    // ZooKeeper stops reading until the session is set up; a client that
+    // sends anyway is out of order.
+    Close("request before the session was established");
+    return false;
+  }
+  proto::RequestHeader hdr;
+  hdr.Read(r);
+  if (!r.ok()) {
+    Close("malformed request header");
+    return false;
+  }
+  std::string body(r.Rest());
+  auto op = static_cast<proto::OpCode>(hdr.type);
+  if (op == proto::OpCode::kAuth) {
+    server_->OnAuth(shared_from_this(), hdr.xid, body);
+    return !closed_;
+  }
+  server_->pipeline().Submit(session_id_, hdr.xid, op, std::move(body), auth_);
+  return !closed_;
+}
+
+void Connection::Send(std::string frame) {
+  if (closed_) return;
+  out_bytes_ += frame.size();
+  ++packets_sent;
+  out_queue_.push_back(std::move(frame));
+  if (out_bytes_ > kOutputHardLimitBytes) {
+    Close("output queue above " + std::to_string(kOutputHardLimitBytes) + " bytes: client not reading");
+    return;
+  }
+  DoWrite();
+}
+
+void Connection::DoWrite() {
+  if (writing_ || closed_ || out_queue_.empty()) return;
+  writing_ = true;
+  std::vector<asio::const_buffer> bufs;
+  size_t n = std::min<size_t>(out_queue_.size(), 64);
+  bufs.reserve(n);
+  for (size_t i = 0; i < n; ++i) bufs.push_back(asio::buffer(out_queue_[i]));
+  asio::async_write(socket_, bufs,
+                    [self = shared_from_this(), n](const boost::system::error_code& ec, size_t) {
+                      self->OnWrite(ec, n);
+                    });
+}
+
+void Connection::OnWrite(const boost::system::error_code& ec, size_t n) {
+  writing_ = false;
+  if (closed_) return;
+  if (ec) {
+    Close("write failed: " + ec.message());
+    return;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    out_bytes_ -= out_queue_.front().size();
+    out_queue_.pop_front();
+  }
+  if (out_queue_.empty() && close_after_flush_) {
+    Close("");
+    return;
+  }
+  DoWrite();
+  DoRead();
+}
+
+void Connection::CloseAfterFlush() {
+  close_after_flush_ = true;
+  if (!writing_ && out_queue_.empty()) Close("");
+}
+
+void Connection::Close(const std::string& reason) {
+  if (closed_) return;
+  closed_ = true;
+  if (!reason.empty()) {
+    spdlog::warn("closing connection remote={}:{} session={} reason=\"{}\"", remote_ip_,
+                 remote_port_, Hex(session_id_), reason);
+  }
+  boost::system::error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+  server_->OnConnectionClosed(this);
+}
+
+}  // namespace cairn::server

@@ -1,0 +1,240 @@
+#include "server/pipeline.h"
+
+#include <spdlog/spdlog.h>
+
+#include "base/assert.h"
+#include "base/hex.h"
+#include "proto/frame.h"
+#include "proto/multi.h"
+#include "proto/records.h"
+#include "znode/read_ops.h"
+
+namespace cairn::server {
+
+using proto::ErrorCode;
+using proto::OpCode;
+
+std::string ReplyFrame(int32_t xid, int64_t zxid, ErrorCode err, std::string_view body) {
+  std::string out;
+  out.reserve(20 + body.size());
+  size_t at = proto::FrameWriter::Begin(&out);
+  proto::JuteWriter w(&out);
+  proto::ReplyHeader{xid, zxid, static_cast<int32_t>(err)}.Write(w);
+  out.append(body);
+  proto::FrameWriter::End(&out, at);
+  return out;
+}
+
+std::string NotificationFrame(proto::EventType type, const std::string& path) {
+  std::string body;
+  proto::JuteWriter w(&body);
+  proto::WatcherEvent{static_cast<int32_t>(type),
+                      static_cast<int32_t>(proto::KeeperState::kSyncConnected), path}
+      .Write(w);
+  return ReplyFrame(proto::kNotificationXid, -1, ErrorCode::kOk, body);
+}
+
+void RequestPipeline::Submit(int64_t session_id, int32_t xid, OpCode op, std::string body,
+                             const znode::AuthIds& auth) {
+  ++stats_->packets_received;
+  int64_t now = now_ms_();
+  auto& queue = queues_[session_id];
+  if (!db_->sessions().Touch(session_id, now)) {
+    Entry e;
+    e.xid = xid;
+    e.op = op;
+    e.submitted_ms = now;
+    e.done = true;
+    e.reply = ReplyFrame(xid, db_->tree().last_processed_zxid(), ErrorCode::kSessionExpired, {});
+    queue.push_back(std::move(e));
+    return Flush(session_id);
+  }
+  bool is_write = znode::IsWriteOp(op) || op == OpCode::kCloseSession;
+  Entry entry;
+  entry.xid = xid;
+  entry.op = op;
+  if (!is_write) entry.body = std::move(body);
+  entry.auth = auth;
+  entry.submitted_ms = now;
+  entry.is_write = is_write;
+  queue.push_back(std::move(entry));
+  if (!is_write) return Flush(session_id);
+
+  int64_t zxid = db_->NextZxid();
+  znode::Txn txn;
+  if (op == OpCode::kCloseSession) {
+    db_->sessions().MarkClosing(session_id);
+    txn = db_->prep().PrepCloseSession(session_id, zxid, now);
+  } else {
+    znode::WriteRequest req{op, body, session_id, xid, &auth};
+    txn = db_->prep().PrepWrite(req, zxid, now);
+  }
+  Propose(std::move(txn), InFlight{{}, true, op, xid, nullptr});
+}
+
+void RequestPipeline::SubmitTxn(znode::Txn txn, AppliedFn done) {
+  Propose(std::move(txn), InFlight{{}, false, OpCode::kError, 0, std::move(done)});
+}
+
+void RequestPipeline::Propose(znode::Txn txn, InFlight meta) {
+  CAIRN_ASSERT(log_ != nullptr);
+  std::string bytes;
+  znode::EncodeTxn(txn, &bytes);
+  int64_t zxid = txn.header.zxid;
+  CAIRN_ASSERT(in_flight_.empty() || in_flight_.back().txn.header.zxid < zxid);
+  meta.txn = std::move(txn);
+  in_flight_.push_back(std::move(meta));
+  log_->Append(zxid, std::move(bytes));
+}
+
+void RequestPipeline::OnDurable(int64_t last_zxid) {
+  // Apply strictly in zxid order; each txn's session is flushed before the
+  // next txn applies, so a queued read sees exactly its predecessors.
+  while (!in_flight_.empty() && in_flight_.front().txn.header.zxid <= last_zxid) {
+    InFlight f = std::move(in_flight_.front());
+    in_flight_.pop_front();
+    Complete(f);
+  }
+}
+
+void RequestPipeline::Complete(InFlight& f) {
+  Database::Applied applied = db_->Apply(f.txn, now_ms_());
+  SendNotifications(applied.notifications);
+  if (!f.from_client) {
+    if (f.done) f.done(applied);
+    return;
+  }
+  int64_t session_id = f.txn.header.session_id;
+  auto q = queues_.find(session_id);
+  if (q != queues_.end()) {
+    for (auto& e : q->second) {
+      if (e.is_write && !e.done) {
+        e.done = true;
+        e.reply = WriteReply(f, applied);
+        break;
+      }
+    }
+    Flush(session_id);
+  }
+  if (f.op == OpCode::kCloseSession) {
+    queues_.erase(session_id);
+    out_->CloseAfterFlush(session_id);
+  }
+}
+
+std::string RequestPipeline::WriteReply(const InFlight& f, const Database::Applied& applied) {
+  const auto& r = applied.result;
+  int32_t xid = f.xid;
+  int64_t zxid = db_->tree().last_processed_zxid();
+  std::string body;
+  proto::JuteWriter w(&body);
+  if (r.err != ErrorCode::kOk) return ReplyFrame(xid, zxid, r.err, {});
+  switch (f.op) {
+    case OpCode::kCreate:
+      w.String(r.path);
+      break;
+    case OpCode::kCreate2:
+    case OpCode::kCreateTtl:
+    case OpCode::kCreateContainer:
+      w.String(r.path);
+      r.stat.Write(w);
+      break;
+    case OpCode::kSetData:
+    case OpCode::kSetAcl:
+      r.stat.Write(w);
+      break;
+    case OpCode::kCheck:
+      r.stat.Write(w);  // ZooKeeper answers a lone check with a SetDataResponse
+      break;
+    case OpCode::kMulti: {
+      proto::MultiResponse m;
+      m.results = r.multi;
+      m.Write(w);
+      break;
+    }
+    default:  // delete, closeSession: header only
+      break;
+  }
+  return ReplyFrame(xid, zxid, ErrorCode::kOk, body);
+}
+
+void RequestPipeline::Flush(int64_t session_id) {
+  auto q = queues_.find(session_id);
+  if (q == queues_.end()) return;
+  auto& queue = q->second;
+  int64_t now = now_ms_();
+  while (!queue.empty()) {  // bounded by the session's queue length
+    Entry& e = queue.front();
+    if (e.is_write && !e.done) break;
+    std::string frame = e.done ? std::move(e.reply) : ExecuteLocal(session_id, e);
+    stats_->RecordLatency(now - e.submitted_ms);
+    ++stats_->packets_sent;
+    bool orphan = e.orphan;
+    queue.pop_front();
+    if (!orphan) out_->Send(session_id, std::move(frame));
+  }
+  if (queue.empty()) queues_.erase(q);
+}
+
+std::string RequestPipeline::ExecuteLocal(int64_t session_id, const Entry& e) {
+  int64_t zxid = db_->tree().last_processed_zxid();
+  switch (e.op) {
+    case OpCode::kPing:
+      return ReplyFrame(proto::kPingXid, zxid, ErrorCode::kOk, {});
+    case OpCode::kSync: {
+      proto::PathRequest req;
+      proto::JuteReader r(e.body);
+      req.Read(r);
+      if (!r.ok()) return ReplyFrame(e.xid, zxid, ErrorCode::kMarshallingError, {});
+      return ReplyFrame(e.xid, zxid, ErrorCode::kOk, proto::Encode(req));
+    }
+    case OpCode::kWhoAmI: {
+      std::string body;
+      proto::JuteWriter w(&body);
+      w.Count(static_cast<int32_t>(e.auth.size()));
+      for (const auto& id : e.auth) proto::ClientInfo{id.scheme, id.id}.Write(w);
+      return ReplyFrame(e.xid, zxid, ErrorCode::kOk, body);
+    }
+    default:
+      break;
+  }
+  if (!znode::IsTreeReadOp(e.op)) {
+    spdlog::debug("unknown request type op={} session={}", static_cast<int32_t>(e.op),
+                  Hex(session_id));
+    return ReplyFrame(e.xid, zxid, ErrorCode::kUnimplemented, {});
+  }
+  std::vector<znode::Notification> immediate;
+  znode::ReadContext ctx{db_->tree(), db_->watches(), session_id, e.auth, &immediate};
+  znode::ReadReply rep = znode::ExecuteRead(e.op, e.body, ctx);
+  for (const auto& n : immediate) out_->Send(n.session_id, NotificationFrame(n.type, n.path));
+  int32_t xid = (e.op == OpCode::kSetWatches || e.op == OpCode::kSetWatches2)
+                    ? proto::kSetWatchesXid
+                    : e.xid;
+  return ReplyFrame(xid, zxid, rep.err, rep.body);
+}
+
+void RequestPipeline::SendNotifications(const std::vector<znode::Notification>& notes) {
+  for (const auto& n : notes) out_->Send(n.session_id, NotificationFrame(n.type, n.path));
+}
+
+void RequestPipeline::DropSession(int64_t session_id) {
+  auto q = queues_.find(session_id);
+  if (q == queues_.end()) return;
+  // Writes still in flight keep their slot (their txns will apply); queued
+  // reads are dropped with the connection.
+  auto& queue = q->second;
+  std::deque<Entry> kept;
+  for (auto& e : queue) {
+    if (e.is_write && !e.done) {
+      e.orphan = true;
+      kept.push_back(std::move(e));
+    }
+  }
+  if (kept.empty()) {
+    queues_.erase(q);
+  } else {
+    queue = std::move(kept);
+  }
+}
+
+}  // namespace cairn::server

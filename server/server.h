@@ -1,0 +1,80 @@
+// server/server.h: one standalone Cairn server process: the client
+// listener, the connection registry, the session handshake, auth, session
+// expiry and the container/TTL sweeper, wired to the request pipeline.
+// Everything runs on the one core thread that runs the io_context.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "base/error.h"
+#include "proto/records.h"
+#include "server/commit_log.h"
+#include "server/config.h"
+#include "server/connection.h"
+#include "server/database.h"
+#include "server/pipeline.h"
+#include "server/stats.h"
+
+namespace cairn::server {
+
+class Server : public SessionOutput {
+ public:
+  Server(boost::asio::io_context& io, ServerConfig config);
+  ~Server() override;
+
+  // Binds the client port. Fails (with the address) if it cannot.
+  Result<void> Start();
+  void Stop();
+
+  // From connections.
+  void OnConnectRequest(const std::shared_ptr<Connection>& conn, const proto::ConnectRequest& req);
+  void OnAuth(const std::shared_ptr<Connection>& conn, int32_t xid, const std::string& body);
+  void OnConnectionClosed(Connection* conn);
+  bool IsFourLetterWord(const std::string& word) const;
+  std::string RunFourLetterWord(const std::string& word, Connection* conn);
+
+  // SessionOutput.
+  void Send(int64_t session_id, std::string frame) override;
+  void CloseAfterFlush(int64_t session_id) override;
+
+  RequestPipeline& pipeline() { return pipeline_; }
+  Database& database() { return db_; }
+  const ServerConfig& config() const { return config_; }
+  ServerStats& stats() { return stats_; }
+  const std::unordered_map<uint64_t, std::shared_ptr<Connection>>& connections() const {
+    return connections_;
+  }
+  int64_t NowMs() const;
+  int bound_port() const { return bound_port_; }
+
+ private:
+  void DoAccept();
+  void FinishHandshake(const std::shared_ptr<Connection>& conn, int64_t session_id,
+                       int32_t timeout_ms, const std::string& passwd, bool valid);
+  void ScheduleTick();
+  void OnTick();
+  void SweepContainers();
+
+  boost::asio::io_context& io_;
+  ServerConfig config_;
+  ServerStats stats_;
+  Database db_;
+  RequestPipeline pipeline_;
+  std::unique_ptr<CommitLog> log_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer tick_timer_;
+  int64_t next_sweep_ms_ = 0;
+  int bound_port_ = 0;
+  uint64_t next_connection_id_ = 1;
+  std::unordered_map<uint64_t, std::shared_ptr<Connection>> connections_;
+  std::unordered_map<int64_t, Connection*> by_session_;
+  std::unordered_map<std::string, int> per_ip_;
+};
+
+}  // namespace cairn::server

@@ -1,0 +1,118 @@
+// znode/data_tree.h: the znode tree. Pure (no IO, clock, threads); owned by
+// the server's core thread, not thread-safe.
+//
+// The tree only changes through the mutators below, and only ApplyTxn
+// (znode/apply.h) calls them, so that every replica, recovery and snapshot
+// load changes it the same way. Each mutator reports the watch triggers it
+// causes into a WatchFires list; it never decides anything (versions,
+// sequential names, times all come from the txn).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "proto/codes.h"
+#include "proto/records.h"
+#include "znode/acl_table.h"
+
+namespace cairn::znode {
+
+struct Node {
+  std::string data;
+  AclRef acl = AclTable::kOpen;
+  int64_t czxid = 0;
+  int64_t mzxid = 0;
+  int64_t pzxid = 0;
+  int64_t ctime = 0;
+  int64_t mtime = 0;
+  int32_t version = 0;
+  int32_t cversion = 0;
+  int32_t aversion = 0;
+  int64_t ephemeral_owner = 0;
+  std::set<std::string, std::less<>> children;
+
+  // The Stat a client sees. As in ZooKeeper, the stored cversion counts
+  // child creates (it feeds sequential names) and the reported one counts
+  // creates and deletes (2 * creates - numChildren); containers and TTL
+  // nodes report ephemeralOwner 0.
+  proto::Stat ClientStat() const;
+};
+
+// Which watch tables a trigger fires: data watches (getData/exists), child
+// watches (getChildren), or both (a deleted node fires both, and a session
+// watching both gets the event once).
+enum WatchTables : uint8_t { kDataWatches = 1, kChildWatches = 2 };
+
+struct WatchFire {
+  std::string path;
+  proto::EventType type;
+  uint8_t tables;
+};
+using WatchFires = std::vector<WatchFire>;
+
+class DataTree {
+ public:
+  // Creates "/", "/zookeeper", "/zookeeper/quota" and "/zookeeper/config".
+  DataTree();
+  DataTree(const DataTree&) = delete;
+  DataTree& operator=(const DataTree&) = delete;
+
+  const Node* Find(std::string_view path) const;
+  const proto::AclList& AclOf(const Node& node) const { return acls_.Get(node.acl); }
+
+  // Mutators. REQUIRES (asserted): the txn was prepared against this tree,
+  // so the parent exists for a create, the node for the others.
+  void CreateNode(const std::string& path, std::string data, const proto::AclList& acl,
+                  int64_t ephemeral_owner, int32_t parent_cversion, int64_t zxid, int64_t time,
+                  WatchFires* fires);
+  void DeleteNode(const std::string& path, int64_t zxid, WatchFires* fires);
+  void SetData(const std::string& path, std::string data, int32_t version, int64_t zxid,
+               int64_t time, WatchFires* fires);
+  void SetAcl(const std::string& path, const proto::AclList& acl, int32_t aversion);
+  // Deletes every ephemeral of session (deepest first); returns their paths.
+  std::vector<std::string> KillSession(int64_t session_id, int64_t zxid, WatchFires* fires);
+
+  // Ephemerals of a session (empty set if none).
+  const std::set<std::string>& EphemeralsOf(int64_t session_id) const;
+  const std::map<int64_t, std::set<std::string>>& AllEphemerals() const { return ephemerals_; }
+  const std::set<std::string>& Containers() const { return containers_; }
+  const std::set<std::string>& TtlNodes() const { return ttls_; }
+
+  // Number of descendants of path (not counting path).
+  int32_t CountDescendants(std::string_view path) const;
+  size_t NodeCount() const { return nodes_.size(); }
+  // Sum of path lengths and data sizes, as ZooKeeper's approximate data size.
+  int64_t ApproximateDataSize() const { return data_size_; }
+
+  int64_t last_processed_zxid() const { return last_processed_zxid_; }
+  void set_last_processed_zxid(int64_t zxid) { last_processed_zxid_ = zxid; }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  Node* FindMutable(std::string_view path);
+  void TrackSpecialKinds(const std::string& path, int64_t ephemeral_owner, bool add);
+
+  std::unordered_map<std::string, Node, Hash, std::equal_to<>> nodes_;
+  AclTable acls_;
+  std::map<int64_t, std::set<std::string>> ephemerals_;
+  std::set<std::string> containers_;
+  std::set<std::string> ttls_;
+  int64_t data_size_ = 0;
+  int64_t last_processed_zxid_ = 0;
+};
+
+// EphemeralType: what an ephemeralOwner value means.
+enum class EphemeralKind { kVoid, kNormal, kContainer, kTtl };
+EphemeralKind KindOfOwner(int64_t ephemeral_owner, bool extended_types_enabled);
+inline int64_t TtlOwner(int64_t ttl_ms) { return proto::kExtendedMask | ttl_ms; }
+inline int64_t TtlOfOwner(int64_t owner) { return owner & proto::kTtlMax; }
+
+}  // namespace cairn::znode

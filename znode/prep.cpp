@@ -1,0 +1,366 @@
+#include "znode/prep.h"
+
+#include <cstdio>
+
+#include "base/assert.h"
+#include "znode/path.h"
+
+namespace cairn::znode {
+
+using proto::ErrorCode;
+using proto::OpCode;
+
+struct Prep::Ctx {
+  int64_t session_id;
+  int64_t zxid;
+  int64_t time_ms;
+  const AuthIds& auth;
+};
+
+namespace {
+
+// ZooKeeper's checkAndIncVersion (3.8): -1 matches any version.
+ErrorCode CheckVersion(int32_t current, int32_t expected, int32_t* next) {
+  if (expected != -1 && expected != current) return ErrorCode::kBadVersion;
+  *next = static_cast<int32_t>(static_cast<uint32_t>(current) + 1);
+  return ErrorCode::kOk;
+}
+
+std::string SequenceSuffix(int32_t counter) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%010d", counter);
+  return buf;
+}
+
+}  // namespace
+
+bool IsWriteOp(OpCode op) {
+  switch (op) {
+    case OpCode::kCreate:
+    case OpCode::kCreate2:
+    case OpCode::kCreateContainer:
+    case OpCode::kCreateTtl:
+    case OpCode::kDelete:
+    case OpCode::kSetData:
+    case OpCode::kSetAcl:
+    case OpCode::kCheck:
+    case OpCode::kMulti:
+      return true;
+    default:
+      return false;
+  }
+}
+
+ErrorCode Prep::ParentRecord(std::string_view path, ChangeRecord* out) const {
+  auto rec = pending_.Get(std::string(ParentPath(path)));
+  if (!rec) return ErrorCode::kNoNode;
+  *out = std::move(*rec);
+  return ErrorCode::kOk;
+}
+
+ErrorCode Prep::PrepCreate(OpCode op, const proto::CreateRequest& req, const Ctx& ctx,
+                           TxnOp* out) {
+  if (!proto::IsValidCreateFlags(req.flags)) return ErrorCode::kBadArguments;
+  auto mode = static_cast<proto::CreateMode>(req.flags);
+  if (op == OpCode::kCreateContainer) mode = proto::CreateMode::kContainer;
+  bool ttl_mode = proto::IsTtl(mode);
+  if (ttl_mode && !options_.extended_types_enabled) return ErrorCode::kUnimplemented;
+  int64_t ttl = op == OpCode::kCreateTtl ? req.ttl : -1;
+  if (ttl_mode ? (ttl <= 0 || ttl > proto::kTtlMax) : ttl >= 0) return ErrorCode::kBadArguments;
+  // validatePathForCreate: a slash somewhere, no NUL.
+  const std::string& path = req.path;
+  if (path.find('/') == std::string::npos || path.find('\0') != std::string::npos) {
+    return ErrorCode::kBadArguments;
+  }
+  proto::AclList acl;
+  if (auto err = FixupAcl(req.acl, ctx.auth, &acl); err != ErrorCode::kOk) return err;
+  // The parent of "x/" style paths and of "/" itself: ZooKeeper maps the
+  // empty parent name to the root.
+  size_t slash = path.rfind('/');
+  std::string parent_path = slash == 0 ? "/" : path.substr(0, slash);
+  auto parent = pending_.Get(parent_path);
+  if (!parent) return ErrorCode::kNoNode;
+  if (!CheckAcl(parent->acl, proto::perms::kCreate, ctx.auth)) return ErrorCode::kNoAuth;
+  std::string final_path = path;
+  if (proto::IsSequential(mode)) final_path += SequenceSuffix(parent->stat.cversion);
+  if (!IsValidPath(final_path)) return ErrorCode::kBadArguments;
+  if (pending_.Get(final_path)) return ErrorCode::kNodeExists;
+  if (KindOfOwner(parent->stat.ephemeral_owner, options_.extended_types_enabled) ==
+      EphemeralKind::kNormal) {
+    return ErrorCode::kNoChildrenForEphemerals;
+  }
+  int32_t new_cversion = parent->stat.cversion + 1;
+
+  int64_t owner = 0;
+  if (mode == proto::CreateMode::kContainer) {
+    owner = proto::kContainerEphemeralOwner;
+  } else if (ttl_mode) {
+    owner = TtlOwner(ttl);
+  } else if (proto::IsEphemeral(mode)) {
+    owner = ctx.session_id;
+  }
+
+  ChangeRecord parent_change = *parent;
+  parent_change.zxid = ctx.zxid;
+  parent_change.child_count++;
+  parent_change.stat.cversion = new_cversion;
+  parent_change.stat.pzxid = ctx.zxid;
+  pending_.Add(std::move(parent_change));
+
+  ChangeRecord node;
+  node.zxid = ctx.zxid;
+  node.path = final_path;
+  node.exists = true;
+  node.stat.czxid = node.stat.mzxid = node.stat.pzxid = ctx.zxid;
+  node.stat.ctime = node.stat.mtime = ctx.time_ms;
+  node.stat.ephemeral_owner = owner;
+  node.stat.data_length = static_cast<int32_t>(req.data.size());
+  node.acl = acl;
+  pending_.Add(std::move(node));
+
+  CreateTxn txn;
+  txn.op = op;
+  txn.path = std::move(final_path);
+  txn.data = req.data;
+  txn.acl = std::move(acl);
+  txn.ephemeral_owner = owner;
+  txn.parent_cversion = new_cversion;
+  *out = std::move(txn);
+  return ErrorCode::kOk;
+}
+
+ErrorCode Prep::PrepDelete(const proto::PathVersionRequest& req, const Ctx& ctx, TxnOp* out) {
+  const std::string& path = req.path;
+  if (!IsValidPath(path)) return ErrorCode::kBadArguments;
+  if (IsSpecialPath(path)) return ErrorCode::kBadArguments;
+  ChangeRecord parent;
+  if (auto err = ParentRecord(path, &parent); err != ErrorCode::kOk) return err;
+  if (!CheckAcl(parent.acl, proto::perms::kDelete, ctx.auth)) return ErrorCode::kNoAuth;
+  auto node = pending_.Get(path);
+  if (!node) return ErrorCode::kNoNode;
+  int32_t unused;
+  if (auto err = CheckVersion(node->stat.version, req.version, &unused); err != ErrorCode::kOk) {
+    return err;
+  }
+  if (node->child_count > 0) return ErrorCode::kNotEmpty;
+
+  parent.zxid = ctx.zxid;
+  parent.child_count--;
+  parent.stat.pzxid = ctx.zxid;
+  pending_.Add(std::move(parent));
+  ChangeRecord gone;
+  gone.zxid = ctx.zxid;
+  gone.path = path;
+  gone.exists = false;
+  pending_.Add(std::move(gone));
+  *out = DeleteTxn{OpCode::kDelete, path};
+  return ErrorCode::kOk;
+}
+
+ErrorCode Prep::PrepSetData(const proto::SetDataRequest& req, const Ctx& ctx, TxnOp* out) {
+  if (!IsValidPath(req.path)) return ErrorCode::kBadArguments;
+  auto node = pending_.Get(req.path);
+  if (!node) return ErrorCode::kNoNode;
+  if (!CheckAcl(node->acl, proto::perms::kWrite, ctx.auth)) return ErrorCode::kNoAuth;
+  int32_t next;
+  if (auto err = CheckVersion(node->stat.version, req.version, &next); err != ErrorCode::kOk) {
+    return err;
+  }
+  node->zxid = ctx.zxid;
+  node->stat.version = next;
+  node->stat.mtime = ctx.time_ms;
+  node->stat.mzxid = ctx.zxid;
+  node->stat.data_length = static_cast<int32_t>(req.data.size());
+  pending_.Add(std::move(*node));
+  *out = SetDataTxn{req.path, req.data, next};
+  return ErrorCode::kOk;
+}
+
+ErrorCode Prep::PrepSetAcl(const proto::SetAclRequest& req, const Ctx& ctx, TxnOp* out) {
+  if (!IsValidPath(req.path)) return ErrorCode::kBadArguments;
+  proto::AclList acl;
+  if (auto err = FixupAcl(req.acl, ctx.auth, &acl); err != ErrorCode::kOk) return err;
+  auto node = pending_.Get(req.path);
+  if (!node) return ErrorCode::kNoNode;
+  if (!CheckAcl(node->acl, proto::perms::kAdmin, ctx.auth)) return ErrorCode::kNoAuth;
+  int32_t next;
+  if (auto err = CheckVersion(node->stat.aversion, req.version, &next); err != ErrorCode::kOk) {
+    return err;
+  }
+  node->zxid = ctx.zxid;
+  node->stat.aversion = next;
+  node->acl = acl;
+  pending_.Add(std::move(*node));
+  *out = SetAclTxn{req.path, std::move(acl), next};
+  return ErrorCode::kOk;
+}
+
+ErrorCode Prep::PrepCheck(const proto::PathVersionRequest& req, const Ctx& ctx, TxnOp* out) {
+  if (!IsValidPath(req.path)) return ErrorCode::kBadArguments;
+  auto node = pending_.Get(req.path);
+  if (!node) return ErrorCode::kNoNode;
+  if (!CheckAcl(node->acl, proto::perms::kRead, ctx.auth)) return ErrorCode::kNoAuth;
+  int32_t next;
+  if (auto err = CheckVersion(node->stat.version, req.version, &next); err != ErrorCode::kOk) {
+    return err;
+  }
+  *out = CheckTxn{req.path, next};
+  return ErrorCode::kOk;
+}
+
+TxnBody Prep::PrepMulti(const proto::MultiRequest& multi, const Ctx& ctx) {
+  MultiTxn txn;
+  pending_.BeginScope();
+  size_t failed_at = multi.ops.size();
+  ErrorCode failure = ErrorCode::kOk;
+  for (size_t i = 0; i < multi.ops.size(); ++i) {
+    const auto& op = multi.ops[i];
+    TxnOp sub;
+    ErrorCode err = ErrorCode::kMarshallingError;
+    if (const auto* c = std::get_if<proto::CreateRequest>(&op.body)) {
+      err = PrepCreate(op.type, *c, ctx, &sub);
+    } else if (const auto* pv = std::get_if<proto::PathVersionRequest>(&op.body)) {
+      err = op.type == OpCode::kDelete ? PrepDelete(*pv, ctx, &sub) : PrepCheck(*pv, ctx, &sub);
+    } else if (const auto* s = std::get_if<proto::SetDataRequest>(&op.body)) {
+      err = PrepSetData(*s, ctx, &sub);
+    }
+    if (err != ErrorCode::kOk) {
+      failed_at = i;
+      failure = err;
+      break;
+    }
+    txn.ops.push_back(std::move(sub));
+  }
+  if (failed_at == multi.ops.size()) {
+    pending_.CommitScope();
+    return txn;
+  }
+  pending_.RollbackScope();
+  MultiTxn failed;
+  for (size_t i = 0; i < multi.ops.size(); ++i) {
+    ErrorCode code = i < failed_at    ? ErrorCode::kOk
+                     : i == failed_at ? failure
+                                      : ErrorCode::kRuntimeInconsistency;
+    failed.ops.push_back(ErrorTxn{code});
+  }
+  return failed;
+}
+
+Txn Prep::PrepWrite(const WriteRequest& req, int64_t zxid, int64_t time_ms) {
+  CAIRN_ASSERT(IsWriteOp(req.op));
+  CAIRN_ASSERT(req.auth != nullptr);
+  Txn txn;
+  txn.header = TxnHeader{req.session_id, req.cxid, zxid, time_ms};
+  Ctx ctx{req.session_id, zxid, time_ms, *req.auth};
+  proto::JuteReader r(req.body);
+  TxnOp op;
+  ErrorCode err = ErrorCode::kMarshallingError;
+  switch (req.op) {
+    case OpCode::kCreate:
+    case OpCode::kCreate2:
+    case OpCode::kCreateContainer:
+    case OpCode::kCreateTtl: {
+      proto::CreateRequest c;
+      c.Read(r, req.op == OpCode::kCreateTtl);
+      if (r.ok()) err = PrepCreate(req.op, c, ctx, &op);
+      break;
+    }
+    case OpCode::kDelete:
+    case OpCode::kCheck: {
+      proto::PathVersionRequest d;
+      d.Read(r);
+      if (r.ok()) err = req.op == OpCode::kDelete ? PrepDelete(d, ctx, &op) : PrepCheck(d, ctx, &op);
+      break;
+    }
+    case OpCode::kSetData: {
+      proto::SetDataRequest s;
+      s.Read(r);
+      if (r.ok()) err = PrepSetData(s, ctx, &op);
+      break;
+    }
+    case OpCode::kSetAcl: {
+      proto::SetAclRequest s;
+      s.Read(r);
+      if (r.ok()) err = PrepSetAcl(s, ctx, &op);
+      break;
+    }
+    case OpCode::kMulti: {
+      proto::MultiRequest m;
+      m.Read(r);
+      if (!r.ok()) break;
+      txn.body = PrepMulti(m, ctx);
+      return txn;
+    }
+    default:
+      break;
+  }
+  if (err != ErrorCode::kOk) {
+    txn.body = ErrorTxn{err};
+  } else {
+    std::visit([&](auto&& v) { txn.body = std::move(v); }, op);
+  }
+  return txn;
+}
+
+Txn Prep::PrepCreateSession(int64_t session_id, int32_t timeout_ms, std::string passwd,
+                            int64_t zxid, int64_t time_ms) {
+  Txn txn;
+  txn.header = TxnHeader{session_id, 0, zxid, time_ms};
+  txn.body = CreateSessionTxn{timeout_ms, std::move(passwd)};
+  return txn;
+}
+
+Txn Prep::PrepCloseSession(int64_t session_id, int64_t zxid, int64_t time_ms) {
+  for (const auto& path : pending_.EphemeralsOf(session_id)) {
+    ChangeRecord parent;
+    if (ParentRecord(path, &parent) == ErrorCode::kOk) {
+      parent.zxid = zxid;
+      parent.child_count--;
+      parent.stat.pzxid = zxid;
+      pending_.Add(std::move(parent));
+    }
+    ChangeRecord gone;
+    gone.zxid = zxid;
+    gone.path = path;
+    pending_.Add(std::move(gone));
+  }
+  Txn txn;
+  txn.header = TxnHeader{session_id, 0, zxid, time_ms};
+  txn.body = CloseSessionTxn{};
+  return txn;
+}
+
+Txn Prep::PrepDeleteContainer(const std::string& path, int64_t zxid, int64_t time_ms) {
+  Txn txn;
+  txn.header = TxnHeader{0, 0, zxid, time_ms};
+  auto node = pending_.Get(path);
+  ChangeRecord parent;
+  ErrorCode err = ErrorCode::kOk;
+  if (!IsValidPath(path) || IsSpecialPath(path)) {
+    err = ErrorCode::kBadArguments;
+  } else if (!node) {
+    err = ErrorCode::kNoNode;
+  } else if (node->child_count > 0) {
+    err = ErrorCode::kNotEmpty;
+  } else if (KindOfOwner(node->stat.ephemeral_owner, true) == EphemeralKind::kNormal) {
+    err = ErrorCode::kBadVersion;
+  } else {
+    err = ParentRecord(path, &parent);
+  }
+  if (err != ErrorCode::kOk) {
+    txn.body = ErrorTxn{err};
+    return txn;
+  }
+  parent.zxid = zxid;
+  parent.child_count--;
+  parent.stat.pzxid = zxid;
+  pending_.Add(std::move(parent));
+  ChangeRecord gone;
+  gone.zxid = zxid;
+  gone.path = path;
+  pending_.Add(std::move(gone));
+  txn.body = DeleteTxn{OpCode::kDeleteContainer, path};
+  return txn;
+}
+
+}  // namespace cairn::znode

@@ -1,0 +1,68 @@
+// znode/watch_registry.h: which session watches what (ZooKeeper's
+// WatchManager, one table for data/exist watches and one for child
+// watches). Pure; owned by the core thread.
+//
+// Standard watches fire once. Persistent watches stay, and sit in both
+// tables; persistent-recursive watches sit in the data table and also fire
+// for every descendant, never with NodeChildrenChanged. One trigger gives a
+// session at most one event, however many of its watches match.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "proto/codes.h"
+#include "znode/data_tree.h"
+
+namespace cairn::znode {
+
+struct Notification {
+  int64_t session_id;
+  proto::EventType type;
+  std::string path;
+};
+
+class WatchRegistry {
+ public:
+  enum Mode : uint8_t { kStandard = 1, kPersistent = 2, kRecursive = 4 };
+
+  void Add(WatchTables table, const std::string& path, int64_t session_id, Mode mode);
+  // addWatch: persistent goes to both tables, recursive to the data table.
+  void AddPersistent(const std::string& path, int64_t session_id, bool recursive);
+
+  // Appends the events fire causes, and drops the standard watches it used.
+  void Fire(const WatchFire& fire, std::vector<Notification>* out);
+
+  // checkWatches / removeWatches for one WatcherType (see proto::WatcherType).
+  bool Contains(const std::string& path, proto::WatcherType type, int64_t session_id) const;
+  bool Remove(const std::string& path, proto::WatcherType type, int64_t session_id);
+  void RemoveSession(int64_t session_id);
+
+  // For wchs / wchc / wchp.
+  size_t WatchCount() const;
+  size_t PathCount() const;
+  std::map<int64_t, std::set<std::string>> BySession() const;
+  std::map<std::string, std::set<int64_t>> ByPath() const;
+
+ private:
+  using Watchers = std::map<int64_t, uint8_t>;  // session -> Mode bits
+  using Table = std::unordered_map<std::string, Watchers>;
+
+  Table& TableFor(WatchTables t) { return t == kDataWatches ? data_ : child_; }
+  const Table& TableFor(WatchTables t) const { return t == kDataWatches ? data_ : child_; }
+  bool RemoveBits(WatchTables t, const std::string& path, int64_t session_id, uint8_t bits);
+  void FireTable(WatchTables t, const WatchFire& fire, std::set<int64_t>* sessions);
+
+  Table data_;
+  Table child_;
+  size_t recursive_count_ = 0;
+  // session -> (table, path) it watches, for RemoveSession.
+  std::unordered_map<int64_t, std::set<std::pair<uint8_t, std::string>>> by_session_;
+};
+
+}  // namespace cairn::znode
