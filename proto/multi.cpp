@@ -91,7 +91,11 @@ void MultiResponse::Write(JuteWriter& w) const {
         res.stat.Write(w);
         break;
       case OpCode::kGetData:
-        w.Buffer(res.data);
+        if (res.data_null) {
+          w.NullBuffer();
+        } else {
+          w.Buffer(res.data);
+        }
         res.stat.Write(w);
         break;
       case OpCode::kGetChildren:
@@ -130,7 +134,7 @@ void MultiResponse::Read(JuteReader& r, size_t max_results) {
         res.stat.Read(r);
         break;
       case OpCode::kGetData:
-        res.data = r.Buffer();
+        res.data = r.Buffer(&res.data_null);
         res.stat.Read(r);
         break;
       case OpCode::kGetChildren:

@@ -44,6 +44,7 @@ struct MultiResult {
   std::string path;              // create, create2
   Stat stat;                     // create2, setData, getData
   std::string data;              // getData
+  bool data_null = false;
   std::vector<std::string> children;  // getChildren
 };
 

@@ -167,14 +167,18 @@ std::vector<std::string> ReadStrings(JuteReader& r) {
 
 void CreateRequest::Write(JuteWriter& w, bool has_ttl) const {
   w.String(path);
-  w.Buffer(data);
+  if (data_null) {
+    w.NullBuffer();
+  } else {
+    w.Buffer(data);
+  }
   WriteAcls(w, acl);
   w.Int(flags);
   if (has_ttl) w.Long(ttl);
 }
 void CreateRequest::Read(JuteReader& r, bool has_ttl) {
   path = r.String();
-  data = r.Buffer();
+  data = r.Buffer(&data_null);
   acl = ReadAcls(r);
   flags = r.Int();
   ttl = has_ttl ? r.Long() : -1;
@@ -191,12 +195,16 @@ void PathVersionRequest::Read(JuteReader& r) {
 
 void SetDataRequest::Write(JuteWriter& w) const {
   w.String(path);
-  w.Buffer(data);
+  if (data_null) {
+    w.NullBuffer();
+  } else {
+    w.Buffer(data);
+  }
   w.Int(version);
 }
 void SetDataRequest::Read(JuteReader& r) {
   path = r.String();
-  data = r.Buffer();
+  data = r.Buffer(&data_null);
   version = r.Int();
 }
 

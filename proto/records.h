@@ -140,6 +140,7 @@ struct PathWatchRequest {
 struct CreateRequest {
   std::string path;
   std::string data;
+  bool data_null = false;  // a null buffer (length -1), kept apart from empty
   AclList acl;
   int32_t flags = 0;
   int64_t ttl = -1;  // on the wire only for createTTL (see has_ttl)
@@ -158,6 +159,7 @@ struct PathVersionRequest {
 struct SetDataRequest {
   std::string path;
   std::string data;
+  bool data_null = false;
   int32_t version = -1;
   void Write(JuteWriter& w) const;
   void Read(JuteReader& r);

@@ -12,7 +12,8 @@ namespace cairn::server {
 // "user:password" -> "user:base64(sha1(user:password))".
 std::string DigestOf(std::string_view user_password);
 
-// Handles an auth packet. Only "digest" is supported; returns false for any
+// Handles an auth packet. "digest" adds an id; "ip" is accepted and adds
+// nothing (the connection carries its address already); returns false for any
 // other scheme (the caller answers AuthFailed and closes, as ZooKeeper
 // does). Adds ("digest", id) to ids, and ("super", "") when the digest is
 // the configured super digest.

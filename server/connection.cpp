@@ -26,6 +26,40 @@ Connection::Connection(asio::ip::tcp::socket socket, Server* server, uint64_t id
 
 void Connection::Start() { DoRead(); }
 
+const char* LastOpCode(proto::OpCode op) {
+  using proto::OpCode;
+  switch (op) {
+    case OpCode::kPing: return "PING";
+    case OpCode::kCreate:
+    case OpCode::kCreate2:
+    case OpCode::kCreateTtl:
+    case OpCode::kCreateContainer: return "CREA";
+    case OpCode::kDelete: return "DELE";
+    case OpCode::kSetData: return "SETD";
+    case OpCode::kSetAcl: return "SETA";
+    case OpCode::kGetAcl: return "GETA";
+    case OpCode::kGetData: return "GETD";
+    case OpCode::kGetChildren:
+    case OpCode::kGetChildren2: return "GETC";
+    case OpCode::kExists: return "EXIS";
+    case OpCode::kMulti: return "MULT";
+    case OpCode::kMultiRead: return "MLTR";
+    case OpCode::kSync: return "SYNC";
+    case OpCode::kSetWatches: return "SETW";
+    case OpCode::kSetWatches2: return "STW2";
+    case OpCode::kAddWatch: return "ADDW";
+    case OpCode::kCheckWatches: return "CHKW";
+    case OpCode::kRemoveWatches: return "REMW";
+    case OpCode::kWhoAmI: return "HOMI";
+    case OpCode::kGetEphemerals: return "GETE";
+    case OpCode::kGetAllChildrenNumber: return "GETACN";
+    case OpCode::kCheck: return "CHEC";
+    case OpCode::kCloseSession: return "CLOS";
+    case OpCode::kAuth: return "AUTH";
+    default: return "UNKN";
+  }
+}
+
 void Connection::DoRead() {
   if (closed_ || reading_ || close_after_flush_) return;
   if (out_bytes_ > kOutputSoftLimitBytes) return;  // resumed by OnWrite
@@ -48,7 +82,7 @@ void Connection::OnRead(const boost::system::error_code& ec, size_t n) {
     auto frame = decoder_.Next();
     if (!frame) break;
     saw_first_bytes_ = true;
-    ++packets_received;
+    ++counters.packets_received;
     if (!HandleFrame(std::move(*frame))) return;
   }
   if (decoder_.failed()) {
@@ -64,6 +98,7 @@ bool Connection::MaybeFourLetterWord() {
   saw_first_bytes_ = true;
   std::string word(buffered.substr(0, 4));
   if (!server_->IsFourLetterWord(word)) return false;
+  ++counters.packets_received;
   Send(server_->RunFourLetterWord(word, this));
   CloseAfterFlush();
   return true;
@@ -96,6 +131,9 @@ bool Connection::HandleFrame(std::string frame) {
   }
   std::string body(r.Rest());
   auto op = static_cast<proto::OpCode>(hdr.type);
+  counters.last_op = LastOpCode(op);
+  counters.last_cxid = hdr.xid;
+  counters.last_request_ms = server_->NowMs();
   if (op == proto::OpCode::kAuth) {
     server_->OnAuth(shared_from_this(), hdr.xid, body);
     return !closed_;
@@ -107,7 +145,23 @@ bool Connection::HandleFrame(std::string frame) {
 void Connection::Send(std::string frame) {
   if (closed_) return;
   out_bytes_ += frame.size();
-  ++packets_sent;
+  ++counters.packets_sent;
+  if (handshake_done_ && frame.size() >= 20) {
+    proto::JuteReader r(std::string_view(frame).substr(4, 16));
+    proto::ReplyHeader hdr;
+    hdr.Read(r);
+    if (hdr.xid != proto::kNotificationXid) {
+      int64_t now = server_->NowMs();
+      int64_t lat = std::max<int64_t>(0, now - counters.last_request_ms);
+      counters.last_zxid = hdr.zxid;
+      counters.last_response_ms = now;
+      counters.last_latency_ms = lat;
+      if (counters.latency_count == 0 || lat < counters.latency_min_ms) counters.latency_min_ms = lat;
+      if (lat > counters.latency_max_ms) counters.latency_max_ms = lat;
+      counters.latency_total_ms += lat;
+      ++counters.latency_count;
+    }
+  }
   out_queue_.push_back(std::move(frame));
   if (out_bytes_ > kOutputHardLimitBytes) {
     Close("output queue above " + std::to_string(kOutputHardLimitBytes) + " bytes: client not reading");

@@ -15,12 +15,16 @@
 #include <memory>
 #include <string>
 
+#include "proto/codes.h"
 #include "proto/frame.h"
 #include "znode/acl.h"
 
 namespace cairn::server {
 
 class Server;
+
+// ZooKeeper's short name of an opcode, as cons prints it ("GETD", ...).
+const char* LastOpCode(proto::OpCode op);
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
@@ -52,10 +56,22 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool old_client() const { return old_client_; }
   bool closed() const { return closed_; }
 
-  // Counters for cons.
-  int64_t packets_received = 0;
-  int64_t packets_sent = 0;
-  int64_t last_zxid = 0;
+  // Counters for stat and cons, as ZooKeeper's ServerCnxn keeps them.
+  struct Counters {
+    int64_t packets_received = 0;
+    int64_t packets_sent = 0;
+    std::string last_op = "NA";
+    int32_t last_cxid = -1;
+    int64_t last_zxid = -1;
+    int64_t last_request_ms = 0;
+    int64_t last_response_ms = 0;
+    int64_t last_latency_ms = 0;
+    int64_t latency_min_ms = 0;
+    int64_t latency_max_ms = 0;
+    int64_t latency_total_ms = 0;
+    int64_t latency_count = 0;
+  };
+  Counters counters;
   int64_t established_ms = 0;
 
  private:

@@ -3,6 +3,9 @@
 // wchp, isro, dump, dirs), in ZooKeeper's output formats so that health
 // checks and zktop-style tools parse them unchanged. Core thread.
 #include <sys/resource.h>
+#include <sys/utsname.h>
+#include <ctime>
+#include <map>
 #include <unistd.h>
 
 #include <dirent.h>
@@ -29,12 +32,6 @@ std::string VersionLine() {
          " " + __TIME__ + " GMT";
 }
 
-std::string Fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
-
 int64_t DirSize(const std::string& dir) {
   std::error_code ec;
   int64_t total = 0;
@@ -55,16 +52,56 @@ int64_t OpenFds() {
   return n;
 }
 
+// Java's Double.toString for the small positive values latencies take:
+// "0.0", "0.5883" (at most four decimals here).
+std::string JavaDouble(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.4f", v);
+  std::string out = buf;
+  while (out.size() > 1 && out.back() == '0' && out[out.size() - 2] != '.') out.pop_back();
+  return out;
+}
+
+// Java's Date.toString, in UTC: "Tue Dec 01 08:27:46 UTC 2026".
+std::string JavaDate(int64_t ms) {
+  time_t secs = static_cast<time_t>(ms / 1000);
+  struct tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  strftime(buf, sizeof buf, "%a %b %d %H:%M:%S UTC %Y", &tm);
+  return buf;
+}
+
 std::string ConnectionLine(const Connection& c, bool detail) {
+  const auto& k = c.counters;
   std::ostringstream o;
-  o << " /" << c.remote_ip() << ":" << c.remote_port() << "[1](queued=0,recved="
-    << c.packets_received << ",sent=" << c.packets_sent;
+  o << " /" << c.remote_ip() << ":" << c.remote_port() << "[" << (c.handshake_done() ? 1 : 0)
+    << "](queued=0,recved=" << k.packets_received << ",sent=" << k.packets_sent;
   if (detail && c.session_id() != 0) {
-    o << ",sid=" << Hex(c.session_id()) << ",lop=NA,est=" << c.established_ms
-      << ",to=" << c.timeout_ms();
+    int64_t avg = k.latency_count ? k.latency_total_ms / k.latency_count : 0;
+    o << ",sid=" << Hex(c.session_id()) << ",lop=" << k.last_op << ",est=" << c.established_ms
+      << ",to=" << c.timeout_ms() << ",lcxid=" << Hex(k.last_cxid) << ",lzxid=" << Hex(k.last_zxid)
+      << ",lresp=" << k.last_response_ms << ",llat=" << k.last_latency_ms
+      << ",minlat=" << k.latency_min_ms << ",avglat=" << avg << ",maxlat=" << k.latency_max_ms;
   }
   o << ")\n";
   return o.str();
+}
+
+int64_t MemoryMb(const char* key) {
+  FILE* f = std::fopen("/proc/meminfo", "r");
+  if (f == nullptr) return 0;
+  char name[64];
+  long long kb = 0;
+  int64_t out = 0;
+  while (std::fscanf(f, "%63s %lld kB", name, &kb) == 2) {
+    if (std::string(name) == key) {
+      out = kb / 1024;
+      break;
+    }
+  }
+  std::fclose(f);
+  return out;
 }
 
 }  // namespace
@@ -84,8 +121,13 @@ std::string Server::RunFourLetterWord(const std::string& word, Connection* self)
   auto& tree = db_.tree();
   auto& watches = db_.watches();
   std::ostringstream o;
+  // ZooKeeper lists the asking connection too, which has sent nothing yet.
+  auto clients = [&](bool detail) {
+    for (const auto& [id, c] : connections_) o << ConnectionLine(*c, detail);
+    o << "\n";
+  };
   auto summary = [&] {
-    o << "Latency min/avg/max: " << stats_.MinLatency() << "/" << Fmt("%.4f", stats_.AvgLatency())
+    o << "Latency min/avg/max: " << stats_.MinLatency() << "/" << JavaDouble(stats_.AvgLatency())
       << "/" << stats_.latency_max_ms << "\n";
     o << "Received: " << stats_.packets_received << "\n";
     o << "Sent: " << stats_.packets_sent << "\n";
@@ -97,23 +139,19 @@ std::string Server::RunFourLetterWord(const std::string& word, Connection* self)
   };
   if (word == "ruok") return "imok";
   if (word == "isro") return "rw";
+  if (word == "gtmk") return "0";
   if (word == "srvr") {
     o << VersionLine() << "\n";
     summary();
   } else if (word == "stat") {
     o << VersionLine() << "\n";
     o << "Clients:\n";
-    for (const auto& [id, c] : connections_) o << ConnectionLine(*c, false);
-    o << "\n";
+    clients(false);
     summary();
   } else if (word == "cons") {
-    for (const auto& [id, c] : connections_) o << ConnectionLine(*c, true);
-    o << "\n";
+    clients(true);
   } else if (word == "crst") {
-    for (const auto& [id, c] : connections_) {
-      c->packets_received = 0;
-      c->packets_sent = 0;
-    }
+    for (const auto& [id, c] : connections_) c->counters = Connection::Counters{};
     o << "Connection stats reset.\n";
   } else if (word == "srst") {
     stats_.Reset();
@@ -132,41 +170,55 @@ std::string Server::RunFourLetterWord(const std::string& word, Connection* self)
     o << "clientPortListenBacklog=-1\n";
     o << "serverId=0\n";
   } else if (word == "envi") {
+    // ZooKeeper's keys, in its order, so that tools reading envi find them;
+    // the java.* ones have no meaning for a native server.
     char host[256] = "unknown";
     gethostname(host, sizeof host - 1);
-    o << "Environment:\n";
-    o << "zookeeper.version=3.8.4-cairn-" << kVersion << ", built on " << __DATE__ << "\n";
-    o << "host.name=" << host << "\n";
-    o << "cairn.version=" << kVersion << "\n";
-    o << "os.name=Linux\n";
+    struct utsname uts{};
+    uname(&uts);
     std::error_code ec;
+    const char* home = "/";
+    o << "Environment:\n";
+    o << "zookeeper.version=" << VersionLine().substr(std::string("Zookeeper version: ").size()) << "\n";
+    o << "host.name=" << host << "\n";
+    o << "java.version=<NA>\njava.vendor=<NA>\njava.home=<NA>\njava.class.path=<NA>\n";
+    o << "java.library.path=<NA>\njava.io.tmpdir=/tmp\njava.compiler=<NA>\n";
+    o << "os.name=" << uts.sysname << "\n";
+    o << "os.arch=" << uts.machine << "\n";
+    o << "os.version=" << uts.release << "\n";
+    o << "user.name=" << std::to_string(getuid()) << "\n";
+    o << "user.home=" << home << "\n";
     o << "user.dir=" << std::filesystem::current_path(ec).string() << "\n";
-    o << "process.id=" << getpid() << "\n";
+    o << "os.memory.free=" << MemoryMb("MemAvailable:") << "MB\n";
+    o << "os.memory.max=" << MemoryMb("MemTotal:") << "MB\n";
+    o << "os.memory.total=" << MemoryMb("MemTotal:") << "MB\n";
   } else if (word == "wchs") {
-    auto by_session = watches.BySession();
-    o << by_session.size() << " connections watching " << watches.PathCount() << " paths\n";
-    o << "Total watches:" << watches.WatchCount() << "\n";
+    o << watches.DataBySession().size() << " connections watching " << watches.DataPathCount()
+      << " paths\n";
+    o << "Total watches:" << watches.DataWatchCount() << "\n";
   } else if (word == "wchc") {
-    for (const auto& [session, paths] : watches.BySession()) {
+    for (const auto& [session, paths] : watches.DataBySession()) {
       o << Hex(session) << "\n";
       for (const auto& p : paths) o << "\t" << p << "\n";
     }
+    o << "\n";
   } else if (word == "wchp") {
-    for (const auto& [path, sessions] : watches.ByPath()) {
+    for (const auto& [path, sessions] : watches.DataByPath()) {
       o << path << "\n";
       for (int64_t s : sessions) o << "\t" << Hex(s) << "\n";
     }
+    o << "\n";
   } else if (word == "dirs") {
     o << "datadir_size: " << DirSize(config_.data_dir) << "\n";
     o << "logdir_size: " << DirSize(config_.data_log_dir) << "\n";
   } else if (word == "dump") {
     const auto& all = db_.sessions().all();
-    o << "SessionTracker dump:\n";
-    o << "Session Sets (" << all.size() << ")/(" << all.size() << "):\n";
     std::map<int64_t, std::vector<int64_t>> by_expiry;
     for (const auto& [id, s] : all) by_expiry[s.expires_at_ms].push_back(id);
+    o << "SessionTracker dump:\n";
+    o << "Session Sets (" << by_expiry.size() << ")/(" << all.size() << "):\n";
     for (const auto& [at, ids] : by_expiry) {
-      o << ids.size() << " expire at " << at << ":\n";
+      o << ids.size() << " expire at " << JavaDate(at) << ":\n";
       for (int64_t id : ids) o << "\t" << Hex(id) << "\n";
     }
     o << "ephemeral nodes dump:\n";
@@ -175,32 +227,46 @@ std::string Server::RunFourLetterWord(const std::string& word, Connection* self)
       o << Hex(session) << ":\n";
       for (const auto& p : paths) o << "\t" << p << "\n";
     }
-    o << "Connections with Ephemerals (0):\n";
+    o << "Connections dump:\n";
+    o << "Connections Sets (" << connections_.size() << ")/(" << connections_.size() << "):\n";
+    for (const auto& [id, c] : connections_) {
+      o << "1 expire at " << JavaDate(c->counters.last_request_ms + c->timeout_ms()) << ":\n";
+      o << "\tip: /" << c->remote_ip() << ":" << c->remote_port() << " sessionId: "
+        << Hex(c->session_id()) << "\n";
+    }
   } else if (word == "mntr") {
     struct rlimit rl{};
     getrlimit(RLIMIT_NOFILE, &rl);
     size_t ephemerals = 0;
     for (const auto& [s, paths] : tree.AllEphemerals()) ephemerals += paths.size();
     auto kv = [&](const char* k, const auto& v) { o << k << "\t" << v << "\n"; };
-    kv("zk_version", "3.8.4-cairn-" + std::string(kVersion));
+    kv("zk_version", VersionLine().substr(std::string("Zookeeper version: ").size()));
     kv("zk_server_state", "standalone");
     kv("zk_ephemerals_count", ephemerals);
-    kv("zk_min_latency", stats_.MinLatency());
-    kv("zk_avg_latency", Fmt("%.4f", stats_.AvgLatency()));
-    kv("zk_max_latency", stats_.latency_max_ms);
     kv("zk_num_alive_connections", connections_.size());
+    kv("zk_avg_latency", JavaDouble(stats_.AvgLatency()));
     kv("zk_outstanding_requests", pipeline_.outstanding());
     kv("zk_znode_count", tree.NodeCount());
     kv("zk_global_sessions", db_.sessions().size());
-    kv("zk_watch_count", watches.WatchCount());
+    kv("zk_non_mtls_remote_conn_count", 0);
+    kv("zk_last_client_response_size", -1);
     kv("zk_packets_sent", stats_.packets_sent);
     kv("zk_packets_received", stats_.packets_received);
+    kv("zk_max_client_response_size", -1);
+    kv("zk_connection_drop_probability", "0.0");
+    kv("zk_watch_count", watches.WatchCount());
+    kv("zk_auth_failed_count", auth_failed_count_);
+    kv("zk_min_latency", stats_.MinLatency());
+    kv("zk_max_file_descriptor_count", static_cast<int64_t>(rl.rlim_cur));
     kv("zk_approximate_data_size", tree.ApproximateDataSize());
     kv("zk_open_file_descriptor_count", OpenFds());
-    kv("zk_max_file_descriptor_count", static_cast<int64_t>(rl.rlim_cur));
+    kv("zk_local_sessions", 0);
+    kv("zk_uptime", NowMs() - started_ms_);
+    kv("zk_max_latency", stats_.latency_max_ms);
     kv("zk_last_zxid", Hex(tree.last_processed_zxid()));
+    kv("zk_txn_log_bytes_appended", log_->bytes_appended());
   } else {
-    // hash, gtmk, stmk: known words that Cairn does not serve yet.
+    // hash and stmk: known words that Cairn does not serve yet.
     o << word << " is not supported by this server.\n";
   }
   (void)self;

@@ -166,17 +166,26 @@ void RequestPipeline::Flush(int64_t session_id) {
   while (!queue.empty()) {  // bounded by the session's queue length
     Entry& e = queue.front();
     if (e.is_write && !e.done) break;
-    std::string frame = e.done ? std::move(e.reply) : ExecuteLocal(session_id, e);
+    bool close = false;
+    std::string frame = e.done ? std::move(e.reply) : ExecuteLocal(session_id, e, &close);
     stats_->RecordLatency(now - e.submitted_ms);
     ++stats_->packets_sent;
     bool orphan = e.orphan;
     queue.pop_front();
     if (!orphan) out_->Send(session_id, std::move(frame));
+    if (close) {
+      // An unknown opcode: ZooKeeper answers Unimplemented and drops the
+      // connection; the session lives on and may be resumed.
+      queues_.erase(q);
+      DropSession(session_id);
+      out_->CloseAfterFlush(session_id);
+      return;
+    }
   }
   if (queue.empty()) queues_.erase(q);
 }
 
-std::string RequestPipeline::ExecuteLocal(int64_t session_id, const Entry& e) {
+std::string RequestPipeline::ExecuteLocal(int64_t session_id, const Entry& e, bool* close) {
   int64_t zxid = db_->tree().last_processed_zxid();
   switch (e.op) {
     case OpCode::kPing:
@@ -192,25 +201,27 @@ std::string RequestPipeline::ExecuteLocal(int64_t session_id, const Entry& e) {
       std::string body;
       proto::JuteWriter w(&body);
       w.Count(static_cast<int32_t>(e.auth.size()));
-      for (const auto& id : e.auth) proto::ClientInfo{id.scheme, id.id}.Write(w);
+      for (const auto& id : e.auth) {
+        // A digest id shows its user name only.
+        std::string user = id.scheme == "digest" ? id.id.substr(0, id.id.find(':')) : id.id;
+        proto::ClientInfo{id.scheme, user}.Write(w);
+      }
       return ReplyFrame(e.xid, zxid, ErrorCode::kOk, body);
     }
     default:
       break;
   }
   if (!znode::IsTreeReadOp(e.op)) {
-    spdlog::debug("unknown request type op={} session={}", static_cast<int32_t>(e.op),
-                  Hex(session_id));
-    return ReplyFrame(e.xid, zxid, ErrorCode::kUnimplemented, {});
+    spdlog::warn("unknown request type op={} session={}: closing its connection",
+                 static_cast<int32_t>(e.op), Hex(session_id));
+    *close = true;
+    return ReplyFrame(e.xid, -1, ErrorCode::kUnimplemented, {});
   }
   std::vector<znode::Notification> immediate;
   znode::ReadContext ctx{db_->tree(), db_->watches(), session_id, e.auth, &immediate};
   znode::ReadReply rep = znode::ExecuteRead(e.op, e.body, ctx);
   for (const auto& n : immediate) out_->Send(n.session_id, NotificationFrame(n.type, n.path));
-  int32_t xid = (e.op == OpCode::kSetWatches || e.op == OpCode::kSetWatches2)
-                    ? proto::kSetWatchesXid
-                    : e.xid;
-  return ReplyFrame(xid, zxid, rep.err, rep.body);
+  return ReplyFrame(e.xid, zxid, rep.err, rep.body);
 }
 
 void RequestPipeline::SendNotifications(const std::vector<znode::Notification>& notes) {

@@ -81,7 +81,8 @@ class RequestPipeline {
   void Propose(znode::Txn txn, InFlight meta);
   void Complete(InFlight& f);
   void Flush(int64_t session_id);
-  std::string ExecuteLocal(int64_t session_id, const Entry& e);
+  // Runs a queued read; sets *close when the connection must be dropped.
+  std::string ExecuteLocal(int64_t session_id, const Entry& e, bool* close);
   std::string WriteReply(const InFlight& f, const Database::Applied& applied);
   void SendNotifications(const std::vector<znode::Notification>& notes);
 

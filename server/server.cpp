@@ -43,8 +43,9 @@ Server::Server(asio::io_context& io, ServerConfig config)
       tick_timer_(io) {
   log_ = std::make_unique<InMemoryCommitLog>(io_, [this](int64_t z) { pipeline_.OnDurable(z); });
   pipeline_.set_log(log_.get());
-  db_.sessions().InitIdGenerator(0, NowMs());
-  next_sweep_ms_ = NowMs() + ContainerCheckInterval(config_);
+  db_.sessions().InitIdGenerator(1, NowMs());  // standalone ZooKeeper uses server id 1
+  started_ms_ = NowMs();
+  next_sweep_ms_ = started_ms_ + ContainerCheckInterval(config_);
 }
 
 Server::~Server() = default;
@@ -136,6 +137,14 @@ void Server::OnConnectRequest(const std::shared_ptr<Connection>& conn,
     });
     return;
   }
+  // Like ZooKeeper, drop the session's current connection before checking
+  // the password: the session survives and its owner reconnects.
+  if (auto old = by_session_.find(req.session_id); old != by_session_.end()) {
+    Connection* prev = old->second;
+    by_session_.erase(old);
+    pipeline_.DropSession(req.session_id);
+    prev->Close("session " + Hex(req.session_id) + " reconnected on another connection");
+  }
   const session::Session* s = db_.sessions().Find(req.session_id);
   bool valid = s != nullptr && !s->closing && s->passwd == req.passwd;
   if (!valid) {
@@ -143,11 +152,6 @@ void Server::OnConnectRequest(const std::shared_ptr<Connection>& conn,
                  s == nullptr || s->closing ? "expired" : "wrong password");
     FinishHandshake(conn, 0, 0, std::string(16, '\0'), false);
     return;
-  }
-  if (auto old = by_session_.find(req.session_id); old != by_session_.end()) {
-    Connection* prev = old->second;
-    by_session_.erase(old);
-    prev->Close("session " + Hex(req.session_id) + " moved to a new connection");
   }
   db_.sessions().SetTimeout(req.session_id, timeout, NowMs());
   FinishHandshake(conn, req.session_id, timeout, s->passwd, true);
@@ -182,6 +186,7 @@ void Server::OnAuth(const std::shared_ptr<Connection>& conn, int32_t xid, const 
   packet.Read(r);
   int64_t zxid = 0;
   if (!r.ok() || !Authenticate(packet.scheme, packet.auth, config_.super_digest, &conn->auth())) {
+    ++auth_failed_count_;
     spdlog::warn("authentication failed session={} scheme={}", Hex(conn->session_id()),
                  packet.scheme);
     conn->Send(ReplyFrame(xid, zxid, proto::ErrorCode::kAuthFailed, {}));

@@ -70,6 +70,8 @@ class Server : public SessionOutput {
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer tick_timer_;
   int64_t next_sweep_ms_ = 0;
+  int64_t started_ms_ = 0;
+  int64_t auth_failed_count_ = 0;
   int bound_port_ = 0;
   uint64_t next_connection_id_ = 1;
   std::unordered_map<uint64_t, std::shared_ptr<Connection>> connections_;

@@ -12,7 +12,7 @@ struct OpApplier {
   ApplyResult* out;
 
   void operator()(const CreateTxn& t) const {
-    tree.CreateNode(t.path, t.data, t.acl, t.ephemeral_owner, t.parent_cversion, hdr.zxid,
+    tree.CreateNode(t.path, t.data, t.data_null, t.acl, t.ephemeral_owner, t.parent_cversion, hdr.zxid,
                     hdr.time_ms, fires);
     out->path = t.path;
     out->stat = tree.Find(t.path)->ClientStat();
@@ -22,7 +22,7 @@ struct OpApplier {
     out->path = t.path;
   }
   void operator()(const SetDataTxn& t) const {
-    tree.SetData(t.path, t.data, t.version, hdr.zxid, hdr.time_ms, fires);
+    tree.SetData(t.path, t.data, t.data_null, t.version, hdr.zxid, hdr.time_ms, fires);
     out->path = t.path;
     out->stat = tree.Find(t.path)->ClientStat();
   }

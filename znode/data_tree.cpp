@@ -48,7 +48,7 @@ DataTree::DataTree() {
 }
 
 const Node* DataTree::Find(std::string_view path) const {
-  auto it = nodes_.find(path);
+  auto it = nodes_.find(path.empty() ? std::string_view("/") : path);
   return it == nodes_.end() ? nullptr : &it->second;
 }
 
@@ -80,7 +80,8 @@ void DataTree::TrackSpecialKinds(const std::string& path, int64_t owner, bool ad
   }
 }
 
-void DataTree::CreateNode(const std::string& path, std::string data, const proto::AclList& acl,
+void DataTree::CreateNode(const std::string& path, std::string data, bool data_null,
+                          const proto::AclList& acl,
                           int64_t ephemeral_owner, int32_t parent_cversion, int64_t zxid,
                           int64_t time, WatchFires* fires) {
   std::string_view parent_path = ParentPath(path);
@@ -95,6 +96,7 @@ void DataTree::CreateNode(const std::string& path, std::string data, const proto
   Node node;
   data_size_ += static_cast<int64_t>(path.size() + data.size());
   node.data = std::move(data);
+  node.data_null = data_null;
   node.acl = acls_.Acquire(acl);
   node.czxid = node.mzxid = node.pzxid = zxid;
   node.ctime = node.mtime = time;
@@ -127,12 +129,14 @@ void DataTree::DeleteNode(const std::string& path, int64_t zxid, WatchFires* fir
   fires->push_back({std::string(parent_path), proto::EventType::kNodeChildrenChanged, kChildWatches});
 }
 
-void DataTree::SetData(const std::string& path, std::string data, int32_t version, int64_t zxid,
+void DataTree::SetData(const std::string& path, std::string data, bool data_null, int32_t version,
+                       int64_t zxid,
                        int64_t time, WatchFires* fires) {
   Node* node = FindMutable(path);
   CAIRN_ASSERT(node != nullptr);
   data_size_ += static_cast<int64_t>(data.size()) - static_cast<int64_t>(node->data.size());
   node->data = std::move(data);
+  node->data_null = data_null;
   node->version = version;
   node->mzxid = zxid;
   node->mtime = time;
@@ -170,7 +174,7 @@ int32_t DataTree::CountDescendants(std::string_view path) const {
   const Node* node = Find(path);
   if (node == nullptr) return 0;
   int32_t count = 0;
-  std::vector<std::string> stack = {std::string(path)};
+  std::vector<std::string> stack = {path.empty() ? std::string("/") : std::string(path)};
   while (!stack.empty()) {  // bounded by the number of nodes in the tree
     std::string p = std::move(stack.back());
     stack.pop_back();

@@ -24,6 +24,7 @@ namespace cairn::znode {
 
 struct Node {
   std::string data;
+  bool data_null = false;  // set with a null buffer: getData answers length -1
   AclRef acl = AclTable::kOpen;
   int64_t czxid = 0;
   int64_t mzxid = 0;
@@ -62,16 +63,17 @@ class DataTree {
   DataTree(const DataTree&) = delete;
   DataTree& operator=(const DataTree&) = delete;
 
+  // "" finds the root, as in ZooKeeper (which also keys the root as "").
   const Node* Find(std::string_view path) const;
   const proto::AclList& AclOf(const Node& node) const { return acls_.Get(node.acl); }
 
   // Mutators. REQUIRES (asserted): the txn was prepared against this tree,
   // so the parent exists for a create, the node for the others.
-  void CreateNode(const std::string& path, std::string data, const proto::AclList& acl,
+  void CreateNode(const std::string& path, std::string data, bool data_null, const proto::AclList& acl,
                   int64_t ephemeral_owner, int32_t parent_cversion, int64_t zxid, int64_t time,
                   WatchFires* fires);
   void DeleteNode(const std::string& path, int64_t zxid, WatchFires* fires);
-  void SetData(const std::string& path, std::string data, int32_t version, int64_t zxid,
+  void SetData(const std::string& path, std::string data, bool data_null, int32_t version, int64_t zxid,
                int64_t time, WatchFires* fires);
   void SetAcl(const std::string& path, const proto::AclList& acl, int32_t aversion);
   // Deletes every ephemeral of session (deepest first); returns their paths.

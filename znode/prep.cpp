@@ -52,7 +52,10 @@ bool IsWriteOp(OpCode op) {
 }
 
 ErrorCode Prep::ParentRecord(std::string_view path, ChangeRecord* out) const {
-  auto rec = pending_.Get(std::string(ParentPath(path)));
+  // "x/y" has parent "x"; "/y" and "y" (no slash) have the root.
+  size_t slash = path.rfind('/');
+  std::string parent = slash == 0 || slash == std::string_view::npos ? "/" : std::string(path.substr(0, slash));
+  auto rec = pending_.Get(parent);
   if (!rec) return ErrorCode::kNoNode;
   *out = std::move(*rec);
   return ErrorCode::kOk;
@@ -62,8 +65,13 @@ ErrorCode Prep::PrepCreate(OpCode op, const proto::CreateRequest& req, const Ctx
                            TxnOp* out) {
   if (!proto::IsValidCreateFlags(req.flags)) return ErrorCode::kBadArguments;
   auto mode = static_cast<proto::CreateMode>(req.flags);
-  if (op == OpCode::kCreateContainer) mode = proto::CreateMode::kContainer;
   bool ttl_mode = proto::IsTtl(mode);
+  // createContainer makes a container whatever the flags say (a sequential
+  // flag still adds the suffix); the container flag under a plain create
+  // makes an ordinary persistent node. Both as ZooKeeper does.
+  bool container = op == OpCode::kCreateContainer;
+  if (container && ttl_mode) return ErrorCode::kBadArguments;
+  if (!container && mode == proto::CreateMode::kContainer) mode = proto::CreateMode::kPersistent;
   if (ttl_mode && !options_.extended_types_enabled) return ErrorCode::kUnimplemented;
   int64_t ttl = op == OpCode::kCreateTtl ? req.ttl : -1;
   if (ttl_mode ? (ttl <= 0 || ttl > proto::kTtlMax) : ttl >= 0) return ErrorCode::kBadArguments;
@@ -92,7 +100,7 @@ ErrorCode Prep::PrepCreate(OpCode op, const proto::CreateRequest& req, const Ctx
   int32_t new_cversion = parent->stat.cversion + 1;
 
   int64_t owner = 0;
-  if (mode == proto::CreateMode::kContainer) {
+  if (container) {
     owner = proto::kContainerEphemeralOwner;
   } else if (ttl_mode) {
     owner = TtlOwner(ttl);
@@ -122,6 +130,7 @@ ErrorCode Prep::PrepCreate(OpCode op, const proto::CreateRequest& req, const Ctx
   txn.op = op;
   txn.path = std::move(final_path);
   txn.data = req.data;
+  txn.data_null = req.data_null;
   txn.acl = std::move(acl);
   txn.ephemeral_owner = owner;
   txn.parent_cversion = new_cversion;
@@ -130,9 +139,13 @@ ErrorCode Prep::PrepCreate(OpCode op, const proto::CreateRequest& req, const Ctx
 }
 
 ErrorCode Prep::PrepDelete(const proto::PathVersionRequest& req, const Ctx& ctx, TxnOp* out) {
+  // ZooKeeper's delete checks only for a '/', a NUL and the special paths
+  // (getParentPathAndValidate); a malformed path then simply is not found.
   const std::string& path = req.path;
-  if (!IsValidPath(path)) return ErrorCode::kBadArguments;
-  if (IsSpecialPath(path)) return ErrorCode::kBadArguments;
+  if (path.find('/') == std::string::npos || path.find('\0') != std::string::npos ||
+      IsSpecialPath(path)) {
+    return ErrorCode::kBadArguments;
+  }
   ChangeRecord parent;
   if (auto err = ParentRecord(path, &parent); err != ErrorCode::kOk) return err;
   if (!CheckAcl(parent.acl, proto::perms::kDelete, ctx.auth)) return ErrorCode::kNoAuth;
@@ -172,7 +185,7 @@ ErrorCode Prep::PrepSetData(const proto::SetDataRequest& req, const Ctx& ctx, Tx
   node->stat.mzxid = ctx.zxid;
   node->stat.data_length = static_cast<int32_t>(req.data.size());
   pending_.Add(std::move(*node));
-  *out = SetDataTxn{req.path, req.data, next};
+  *out = SetDataTxn{req.path, req.data, req.data_null, next};
   return ErrorCode::kOk;
 }
 
@@ -218,7 +231,22 @@ TxnBody Prep::PrepMulti(const proto::MultiRequest& multi, const Ctx& ctx) {
     TxnOp sub;
     ErrorCode err = ErrorCode::kMarshallingError;
     if (const auto* c = std::get_if<proto::CreateRequest>(&op.body)) {
-      err = PrepCreate(op.type, *c, ctx, &sub);
+      // Inside multi ZooKeeper reads every create op as a CreateRequest and
+      // lets the flags pick the kind: container flags make a container, TTL
+      // flags a TTL node (with the ttl only from createTTL), anything else a
+      // plain create answered without a Stat.
+      proto::CreateRequest create = *c;
+      OpCode kind = OpCode::kCreate;
+      auto flag_mode = static_cast<proto::CreateMode>(create.flags);
+      if (proto::IsValidCreateFlags(create.flags) && flag_mode == proto::CreateMode::kContainer) {
+        kind = OpCode::kCreateContainer;
+      } else if (proto::IsValidCreateFlags(create.flags) && proto::IsTtl(flag_mode)) {
+        kind = OpCode::kCreateTtl;
+        if (op.type != OpCode::kCreateTtl) create.ttl = -1;
+      } else {
+        create.ttl = -1;
+      }
+      err = PrepCreate(kind, create, ctx, &sub);
     } else if (const auto* pv = std::get_if<proto::PathVersionRequest>(&op.body)) {
       err = op.type == OpCode::kDelete ? PrepDelete(*pv, ctx, &sub) : PrepCheck(*pv, ctx, &sub);
     } else if (const auto* s = std::get_if<proto::SetDataRequest>(&op.body)) {
@@ -288,6 +316,11 @@ Txn Prep::PrepWrite(const WriteRequest& req, int64_t zxid, int64_t time_ms) {
       proto::MultiRequest m;
       m.Read(r);
       if (!r.ok()) break;
+      bool only_writes = true;
+      for (const auto& op : m.ops) {
+        if (std::holds_alternative<proto::PathWatchRequest>(op.body)) only_writes = false;
+      }
+      if (!only_writes) break;  // a read op in a multi: MarshallingError
       txn.body = PrepMulti(m, ctx);
       return txn;
     }

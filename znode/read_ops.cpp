@@ -17,12 +17,13 @@ ReadReply Error(ErrorCode err) { return ReadReply{err, {}}; }
 std::vector<std::string> ChildrenOf(const Node& n) { return {n.children.begin(), n.children.end()}; }
 
 ErrorCode GetData(const ReadContext& ctx, const proto::PathWatchRequest& req, std::string* data,
-                  proto::Stat* stat) {
+                  bool* data_null, proto::Stat* stat) {
   const Node* n = ctx.tree.Find(req.path);
   if (n == nullptr) return ErrorCode::kNoNode;
   if (!CheckAcl(ctx.tree.AclOf(*n), proto::perms::kRead, ctx.auth)) return ErrorCode::kNoAuth;
   if (req.watch) ctx.watches.Add(kDataWatches, req.path, ctx.session_id, WatchRegistry::kStandard);
   *data = n->data;
+  *data_null = n->data_null;
   *stat = n->ClientStat();
   return ErrorCode::kOk;
 }
@@ -79,12 +80,22 @@ ReadReply GetAcl(const ReadContext& ctx, const proto::PathRequest& req) {
 ReadReply MultiRead(const ReadContext& ctx, const proto::MultiRequest& req) {
   proto::MultiResponse resp;
   for (const auto& op : req.ops) {
+    if (op.type != OpCode::kGetData && op.type != OpCode::kGetChildren) {
+      // ZooKeeper fails the whole request but still writes the (empty)
+      // response: the terminator alone.
+      ReadReply rep{ErrorCode::kMarshallingError, {}};
+      JuteWriter w(&rep.body);
+      proto::MultiResponse{}.Write(w);
+      return rep;
+    }
+  }
+  for (const auto& op : req.ops) {
     proto::MultiResult res;
     const auto* g = std::get_if<proto::PathWatchRequest>(&op.body);
     if (g == nullptr) return Error(ErrorCode::kMarshallingError);
     ErrorCode err;
     if (op.type == OpCode::kGetData) {
-      err = GetData(ctx, *g, &res.data, &res.stat);
+      err = GetData(ctx, *g, &res.data, &res.data_null, &res.stat);
       res.type = OpCode::kGetData;
     } else {
       err = GetChildren(ctx, *g, &res.children, &res.stat);
@@ -180,11 +191,16 @@ ReadReply ExecuteRead(OpCode op, std::string_view body, const ReadContext& ctx) 
       if (!r.ok()) break;
       ReadReply rep;
       std::string data;
+      bool data_null = false;
       proto::Stat stat;
-      rep.err = GetData(ctx, req, &data, &stat);
+      rep.err = GetData(ctx, req, &data, &data_null, &stat);
       if (rep.err != ErrorCode::kOk) return rep;
       JuteWriter w(&rep.body);
-      w.Buffer(data);
+      if (data_null) {
+        w.NullBuffer();
+      } else {
+        w.Buffer(data);
+      }
       stat.Write(w);
       return rep;
     }
@@ -220,7 +236,9 @@ ReadReply ExecuteRead(OpCode op, std::string_view body, const ReadContext& ctx) 
       }
       ReadReply rep;
       JuteWriter w(&rep.body);
-      w.Int(ctx.tree.CountDescendants(req.path));
+      // ZooKeeper counts keys under the path prefix, and keys the root both
+      // as "" and "/": so "" counts one more than "/".
+      w.Int(ctx.tree.CountDescendants(req.path) + (req.path.empty() ? 1 : 0));
       return rep;
     }
     case OpCode::kGetEphemerals: {
@@ -254,7 +272,7 @@ ReadReply ExecuteRead(OpCode op, std::string_view body, const ReadContext& ctx) 
     case OpCode::kAddWatch: {
       proto::PathIntRequest req;
       req.Read(r);
-      if (!r.ok()) break;
+      if (!r.ok() || req.value < 0 || req.value > 1) break;
       ctx.watches.AddPersistent(req.path, ctx.session_id,
                                 req.value == static_cast<int32_t>(proto::AddWatchMode::kPersistentRecursive));
       ReadReply rep;

@@ -19,11 +19,19 @@ struct OpTypeOf {
   OpCode operator()(const MultiTxn&) const { return OpCode::kMulti; }
 };
 
+void WriteData(JuteWriter& w, const std::string& data, bool null) {
+  if (null) {
+    w.NullBuffer();
+  } else {
+    w.Buffer(data);
+  }
+}
+
 struct BodyWriter {
   JuteWriter& w;
   void operator()(const CreateTxn& t) const {
     w.String(t.path);
-    w.Buffer(t.data);
+    WriteData(w, t.data, t.data_null);
     proto::WriteAcls(w, t.acl);
     w.Long(t.ephemeral_owner);
     w.Int(t.parent_cversion);
@@ -31,7 +39,7 @@ struct BodyWriter {
   void operator()(const DeleteTxn& t) const { w.String(t.path); }
   void operator()(const SetDataTxn& t) const {
     w.String(t.path);
-    w.Buffer(t.data);
+    WriteData(w, t.data, t.data_null);
     w.Int(t.version);
   }
   void operator()(const SetAclTxn& t) const {
@@ -69,7 +77,7 @@ bool ReadBody(JuteReader& r, OpCode type, Variant* out) {
       CreateTxn t;
       t.op = type;
       t.path = r.String();
-      t.data = r.Buffer();
+      t.data = r.Buffer(&t.data_null);
       t.acl = proto::ReadAcls(r);
       t.ephemeral_owner = r.Long();
       t.parent_cversion = r.Int();
@@ -83,7 +91,7 @@ bool ReadBody(JuteReader& r, OpCode type, Variant* out) {
     case OpCode::kSetData: {
       SetDataTxn t;
       t.path = r.String();
-      t.data = r.Buffer();
+      t.data = r.Buffer(&t.data_null);
       t.version = r.Int();
       *out = std::move(t);
       return true;

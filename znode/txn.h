@@ -37,6 +37,7 @@ struct CreateTxn {
   proto::OpCode op = proto::OpCode::kCreate;  // create, create2, createContainer, createTTL
   std::string path;
   std::string data;
+  bool data_null = false;
   proto::AclList acl;
   int64_t ephemeral_owner = 0;  // session id, container marker or TTL encoding
   int32_t parent_cversion = 0;
@@ -48,6 +49,7 @@ struct DeleteTxn {
 struct SetDataTxn {
   std::string path;
   std::string data;
+  bool data_null = false;
   int32_t version = 0;
 };
 struct SetAclTxn {

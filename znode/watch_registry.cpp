@@ -6,9 +6,13 @@ namespace cairn::znode {
 
 void WatchRegistry::Add(WatchTables table, const std::string& path, int64_t session_id,
                         Mode mode) {
+  // As in ZooKeeper 3.8, one (table, path, session) has one mode: a later
+  // registration replaces it (a getData watch turns a persistent watch on
+  // that path back into a one-shot one).
   uint8_t& bits = TableFor(table)[path][session_id];
+  if ((bits & kRecursive) && mode != kRecursive) --recursive_count_;
   if (mode == kRecursive && !(bits & kRecursive)) ++recursive_count_;
-  bits |= mode;
+  bits = mode;
   by_session_[session_id].emplace(table, path);
 }
 
@@ -146,27 +150,26 @@ size_t WatchRegistry::WatchCount() const {
   return n;
 }
 
-size_t WatchRegistry::PathCount() const {
-  std::set<std::string_view> paths;
-  for (const auto& [p, w] : data_) paths.insert(p);
-  for (const auto& [p, w] : child_) paths.insert(p);
-  return paths.size();
+size_t WatchRegistry::DataWatchCount() const {
+  size_t n = 0;
+  for (const auto& [p, w] : data_) n += w.size();
+  return n;
 }
 
-std::map<int64_t, std::set<std::string>> WatchRegistry::BySession() const {
+size_t WatchRegistry::DataPathCount() const { return data_.size(); }
+
+std::map<int64_t, std::set<std::string>> WatchRegistry::DataBySession() const {
   std::map<int64_t, std::set<std::string>> out;
-  for (const auto& [s, entries] : by_session_) {
-    for (const auto& e : entries) out[s].insert(e.second);
+  for (const auto& [p, w] : data_) {
+    for (const auto& [s, bits] : w) out[s].insert(p);
   }
   return out;
 }
 
-std::map<std::string, std::set<int64_t>> WatchRegistry::ByPath() const {
+std::map<std::string, std::set<int64_t>> WatchRegistry::DataByPath() const {
   std::map<std::string, std::set<int64_t>> out;
-  for (const auto* t : {&data_, &child_}) {
-    for (const auto& [p, w] : *t) {
-      for (const auto& [s, bits] : w) out[p].insert(s);
-    }
+  for (const auto& [p, w] : data_) {
+    for (const auto& [s, bits] : w) out[p].insert(s);
   }
   return out;
 }

@@ -43,11 +43,13 @@ class WatchRegistry {
   bool Remove(const std::string& path, proto::WatcherType type, int64_t session_id);
   void RemoveSession(int64_t session_id);
 
-  // For wchs / wchc / wchp.
+  // All watches, both tables (mntr's zk_watch_count).
   size_t WatchCount() const;
-  size_t PathCount() const;
-  std::map<int64_t, std::set<std::string>> BySession() const;
-  std::map<std::string, std::set<int64_t>> ByPath() const;
+  // Data and exist watches only, as ZooKeeper's wchs / wchc / wchp list them.
+  size_t DataWatchCount() const;
+  size_t DataPathCount() const;
+  std::map<int64_t, std::set<std::string>> DataBySession() const;
+  std::map<std::string, std::set<int64_t>> DataByPath() const;
 
  private:
   using Watchers = std::map<int64_t, uint8_t>;  // session -> Mode bits
