@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <cstdio>
+#include <filesystem>
 
 #include "base/version.h"
 #include "server/config.h"
@@ -40,6 +41,15 @@ int main(int argc, char** argv) {
   }
   for (const auto& key : config.value().unimplemented_keys) {
     spdlog::warn("config key accepted but not implemented yet key={} file={}", key, config_path);
+  }
+  for (const auto& dir : {config.value().data_dir, config.value().data_log_dir}) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+      std::fprintf(stderr, "cairn-server: %s: cannot create data directory %s: %s\n",
+                   config_path.c_str(), dir.c_str(), ec.message().c_str());
+      return 2;
+    }
   }
   signal(SIGPIPE, SIG_IGN);
   boost::asio::io_context io(1);

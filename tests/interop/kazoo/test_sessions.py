@@ -256,17 +256,24 @@ def _wait_recovered(log):
         and s[-1] in (KazooState.CONNECTED, KazooState.LOST), 30.0)
 
 
-def test_server_restart_client_recovers(server, zk_factory):
-    # No durable log yet: the session may or may not survive the restart.
+def test_restarted_server_without_history_refuses_client_that_saw_more(server, zk_factory):
+    # Until the durable log lands, a restarted Cairn starts from an empty tree
+    # at zxid 0. Like ZooKeeper, it must refuse a client whose lastZxidSeen is
+    # ahead of it (single system image) rather than serve it an older state,
+    # while a fresh client is served.
     client = zk_factory(hosts=server.hosts)
     log = StateLog(client)
     client.create("/before-restart", b"x")
     server.restart()
-    assert _wait_recovered(log), "client stuck in %r" % (log.states,)
-    if log.states[-1] == KazooState.CONNECTED:
-        client.exists("/before-restart")  # any answer is fine for now
+    assert log.wait_for(lambda s: KazooState.SUSPENDED in s, 30.0)
+    fresh = zk_factory(hosts=server.hosts)
+    assert fresh.exists("/before-restart") is None
+    assert harness.wait_until(lambda: "refusing session request" in server.log_tail(), 20.0)
+    assert log.states[-1] == KazooState.SUSPENDED  # still refused, never served
 
 
+@pytest.mark.skip(reason="needs the durable txn log of issue #4: without it the restarted "
+                  "server rightly refuses a client that has seen later zxids")
 def test_server_kill_and_restart_client_recovers(server, zk_factory):
     client = zk_factory(hosts=server.hosts)
     log = StateLog(client)

@@ -1,0 +1,225 @@
+"""Process-level behaviour of cairn-server: startup errors, limits, bad input,
+session expiry and the container/TTL sweeper, checked against real server
+processes on free loopback ports with the raw-protocol client (zkwire) and
+kazoo. Every wait is bounded by a deadline."""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "interop"))
+sys.path.insert(0, os.path.join(HERE, "..", "interop", "wire"))
+
+import harness  # noqa: E402
+import zkwire  # noqa: E402
+from zkwire import EventType, Flags  # noqa: E402
+
+BIN = os.environ.get("CAIRN_SERVER_BIN")
+pytestmark = pytest.mark.skipif(not BIN, reason="CAIRN_SERVER_BIN is not set")
+
+
+@pytest.fixture
+def server_factory():
+    started = []
+
+    def start(extra=None):
+        s = harness.start_server(extra)
+        started.append(s)
+        return s
+
+    yield start
+    for s in started:
+        s.stop()
+
+
+def run_with_config(text, *args):
+    with tempfile.TemporaryDirectory(prefix="cairn-cfg-") as d:
+        path = os.path.join(d, "zoo.cfg")
+        with open(path, "w") as f:
+            f.write(text.replace("@DIR@", d))
+        p = subprocess.run([BIN, *args, path], capture_output=True, text=True, timeout=20)
+        return p, path
+
+
+def test_version_and_help_exit_zero():
+    v = subprocess.run([BIN, "--version"], capture_output=True, text=True, timeout=10)
+    assert v.returncode == 0 and v.stdout.startswith("cairn-server ")
+    h = subprocess.run([BIN, "--help"], capture_output=True, text=True, timeout=10)
+    assert h.returncode == 0 and "CONFIG_FILE" in h.stdout
+
+
+@pytest.mark.parametrize("text,needle", [
+    ("tickTime=2000\ndataDir=@DIR@/d\ntickTme=3\n", ":3: unknown key 'tickTme' (did you mean 'tickTime'?)"),
+    ("dataDir=@DIR@/d\nclientPort=99999\n", ":2: clientPort=99999: must be between 0 and 65535"),
+    ("dataDir=@DIR@/d\ntickTime=fast\n", ":2: tickTime=fast: not an integer"),
+    ("dataDir=@DIR@/d\nextendedTypesEnabled=maybe\n", ":2: extendedTypesEnabled=maybe: expected true or false"),
+    ("dataDir=@DIR@/d\nserver.1=127.0.0.1:2888\n", ":2: server.1=127.0.0.1:2888: expected host:quorumPort"),
+    ("dataDir=@DIR@/d\ntickTime=1\ntickTime=2\n", ":3: key 'tickTime' already set on line 2"),
+    ("clientPort=2181\n", "dataDir is not set"),
+    ("dataDir=@DIR@/d\nminSessionTimeout=9000\nmaxSessionTimeout=5000\n", "minSessionTimeout (9000) is greater"),
+])
+def test_bad_config_stops_startup_with_file_line_and_reason(text, needle):
+    p, path = run_with_config(text)
+    assert p.returncode == 2, p.stderr
+    assert path in p.stderr and needle in p.stderr, p.stderr
+
+
+def test_missing_config_file_exits_2():
+    p = subprocess.run([BIN, "/nonexistent/zoo.cfg"], capture_output=True, text=True, timeout=10)
+    assert p.returncode == 2 and "/nonexistent/zoo.cfg" in p.stderr
+
+
+def test_documented_but_unimplemented_keys_start_with_one_warning_each(server_factory):
+    s = server_factory({"snapCount": 5000, "autopurge.snapRetainCount": 3,
+                        "zookeeper.forceSync": "yes", "admin.enableServer": "false"})
+    log = s.log_tail()
+    for key in ("snapCount", "autopurge.snapRetainCount", "zookeeper.forceSync", "admin.enableServer"):
+        assert log.count("key=%s " % key) == 1, log
+
+
+def test_four_letter_word_whitelist_is_honoured(server_factory):
+    s = server_factory({"4lw.commands.whitelist": "ruok, srvr"})
+    assert zkwire.four_letter(s.hosts, "srvr").startswith(b"Zookeeper version: ")
+    assert zkwire.four_letter(s.hosts, "stat") == b"stat is not executed because it is not in the whitelist.\n"
+    assert zkwire.four_letter(s.hosts, "mntr") == b"mntr is not executed because it is not in the whitelist.\n"
+
+
+def test_connections_beyond_max_client_cnxns_per_ip_are_refused(server_factory):
+    s = server_factory({"maxClientCnxns": 2})
+    a = zkwire.session(s.hosts)
+    b = zkwire.session(s.hosts)
+    c = zkwire.Connection(s.hosts)
+    closed, _ = c.wait_closed(5.0)
+    assert closed
+    assert a.ping().err == 0 and b.ping().err == 0
+    a.close()
+    # a freed slot can be used again
+    assert harness.wait_until(lambda: _can_connect(s.hosts), 5.0)
+
+
+def _can_connect(hosts):
+    try:
+        with zkwire.session(hosts) as c:
+            return c.ping().err == 0
+    except (zkwire.Closed, OSError, zkwire.DecodeError):
+        return False
+
+
+@pytest.mark.parametrize("garbage", [
+    b"\x00\x00\x00\x05hello",                       # a frame too short for a ConnectRequest
+    b"\x7f\xff\xff\xff",                             # a length far above jute.maxbuffer
+    b"\xff\xff\xff\xfe",                             # a negative length
+    os.urandom(4096),                               # noise
+])
+def test_malformed_input_closes_only_that_connection(server_factory, garbage):
+    s = server_factory()
+    good = zkwire.session(s.hosts)
+    good.create("/survivor", b"x")
+    for _ in range(20):  # bounded
+        bad = zkwire.Connection(s.hosts)
+        bad.send_raw(garbage)
+        closed, _ = bad.wait_closed(5.0)
+        bad.close()
+        if garbage[:4] != b"\x00\x00\x00\x05":
+            assert closed
+    assert good.get_data("/survivor").err == 0
+    assert zkwire.four_letter(s.hosts, "ruok") == b"imok"
+    assert "closing connection" in s.log_tail()
+
+
+def test_garbage_after_handshake_closes_that_session_only(server_factory):
+    s = server_factory()
+    good = zkwire.session(s.hosts)
+    bad = zkwire.session(s.hosts)
+    bad.send_raw(b"\x00\x00\x00\x02\x01\x02")  # a frame shorter than a RequestHeader
+    closed, _ = bad.wait_closed(5.0)
+    assert closed
+    assert good.ping().err == 0
+
+
+def test_session_expiry_deletes_ephemerals_and_fires_watches(server_factory):
+    s = server_factory({"tickTime": 200})
+    owner = zkwire.session(s.hosts, timeout_ms=1000)  # clamped to [400, 4000]
+    assert owner.create("/eph", b"e", flags=Flags.EPHEMERAL).err == 0
+    watcher = zkwire.session(s.hosts)
+    assert watcher.exists("/eph", watch=True).err == 0
+    # the owner goes silent: no pings. The watcher keeps pinging.
+    deadline = time.monotonic() + 20
+    event = None
+    while time.monotonic() < deadline and event is None:
+        watcher.ping()
+        try:
+            event = watcher.next_event(timeout=0.2)
+        except zkwire.Timeout:
+            pass
+    assert event is not None and event.type == EventType.NODE_DELETED and event.path == "/eph"
+    assert watcher.exists("/eph").err == zkwire.Err.NONODE
+    assert "expiring session" in s.log_tail()
+    closed, _ = owner.wait_closed(5.0)
+    assert closed
+
+
+def test_empty_containers_and_expired_ttl_nodes_are_swept(server_factory):
+    s = server_factory({"znode.container.checkIntervalMs": 100})
+    c = zkwire.session(s.hosts)
+    assert c.create_container("/box").err == 0
+    assert c.create("/box/item").err == 0
+    assert c.create_container("/never-used").err == 0
+    assert c.create_ttl("/ttl", ttl=300).err == 0
+    assert c.delete("/box/item").err == 0
+    assert harness.wait_until(lambda: c.exists("/box").err == zkwire.Err.NONODE, 10.0)
+    assert harness.wait_until(lambda: c.exists("/ttl").err == zkwire.Err.NONODE, 10.0)
+    # a container that never had a child stays
+    assert c.exists("/never-used").err == 0
+
+
+def test_sigterm_stops_the_server(server_factory):
+    s = server_factory()
+    os.kill(s.pid, 15)
+    assert harness.wait_until(lambda: not _alive(s.pid), 10.0)
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+CLI_MT = "/usr/lib/zookeeper/bin/cli_mt"
+
+
+def cli(hosts, command):
+    p = subprocess.run([CLI_MT, hosts, "cmd:" + command], capture_output=True, text=True,
+                       timeout=30)
+    return p.stdout + p.stderr
+
+
+@pytest.mark.skipif(not os.path.exists(CLI_MT), reason="zookeeper-bin (cli_mt) not installed")
+def test_debian_cli_mt_batch_mode(server_factory):
+    s = server_factory()
+    assert "[/cli]: rc = 0" in cli(s.hosts, "create /cli")
+    assert "/cli: rc = 0" in cli(s.hosts, "set /cli newdata")
+    out = cli(s.hosts, "get /cli")
+    assert "newdata" in out and "version=1" in out
+    out = cli(s.hosts, "create +s /cli/seq-")
+    assert "name = /cli/seq-0000000000" in out
+    assert "seq-0000000000" in cli(s.hosts, "ls /cli")
+    # the ephemeral goes with cli_mt's session when it exits
+    assert "name = /cli/eph" in cli(s.hosts, "create +e /cli/eph")
+    assert "eph" not in cli(s.hosts, "ls /cli").split("rc = 0", 1)[-1]
+    assert "rc = -111" in cli(s.hosts, "delete /cli")  # NotEmpty
+    assert "rc = 0" in cli(s.hosts, "delete /cli/seq-0000000000")
+    assert "rc = 0" in cli(s.hosts, "delete /cli")
+    assert "rc = -101" in cli(s.hosts, "get /cli")  # (cli_mt never exits after a failed exists)
