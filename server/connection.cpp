@@ -63,6 +63,11 @@ const char* LastOpCode(proto::OpCode op) {
 void Connection::DoRead() {
   if (closed_ || reading_ || close_after_flush_) return;
   if (out_bytes_ > kOutputSoftLimitBytes) return;  // resumed by OnWrite
+  if (handshake_done_ &&
+      server_->pipeline().QueuedFor(session_id_) >= RequestPipeline::kMaxQueuedPerSession) {
+    throttled_ = true;  // resumed by Send once replies drain the queue
+    return;
+  }
   reading_ = true;
   socket_.async_read_some(asio::buffer(read_buf_),
                           [self = shared_from_this()](const boost::system::error_code& ec,
@@ -166,6 +171,11 @@ void Connection::Send(std::string frame) {
   if (out_bytes_ > kOutputHardLimitBytes) {
     Close("output queue above " + std::to_string(kOutputHardLimitBytes) + " bytes: client not reading");
     return;
+  }
+  if (throttled_ &&
+      server_->pipeline().QueuedFor(session_id_) < RequestPipeline::kMaxQueuedPerSession / 2) {
+    throttled_ = false;
+    DoRead();
   }
   DoWrite();
 }

@@ -90,6 +90,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   int remote_port_ = 0;
   char read_buf_[16384];
   bool reading_ = false;
+  bool throttled_ = false;  // too many unanswered requests: reads paused
   std::deque<std::string> out_queue_;
   size_t out_bytes_ = 0;
   bool writing_ = false;

@@ -57,6 +57,13 @@ class RequestPipeline {
   void DropSession(int64_t session_id);
 
   size_t outstanding() const { return in_flight_.size(); }
+  // Requests of session not yet answered (the connection stops reading
+  // while this is at or above kMaxQueuedPerSession).
+  size_t QueuedFor(int64_t session_id) const {
+    auto it = queues_.find(session_id);
+    return it == queues_.end() ? 0 : it->second.size();
+  }
+  static constexpr size_t kMaxQueuedPerSession = 1000;
 
  private:
   struct Entry {

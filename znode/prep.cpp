@@ -45,6 +45,7 @@ bool IsWriteOp(OpCode op) {
     case OpCode::kSetAcl:
     case OpCode::kCheck:
     case OpCode::kMulti:
+    case OpCode::kReconfig:
       return true;
     default:
       return false;
@@ -312,6 +313,11 @@ Txn Prep::PrepWrite(const WriteRequest& req, int64_t zxid, int64_t time_ms) {
       if (r.ok()) err = PrepSetAcl(s, ctx, &op);
       break;
     }
+    case OpCode::kReconfig:
+      // Dynamic reconfiguration is off (reconfigEnabled=false, ZooKeeper's
+      // default): the request becomes an error txn, as in ZooKeeper.
+      err = ErrorCode::kReconfigDisabled;
+      break;
     case OpCode::kMulti: {
       proto::MultiRequest m;
       m.Read(r);

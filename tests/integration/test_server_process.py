@@ -223,3 +223,34 @@ def test_debian_cli_mt_batch_mode(server_factory):
     assert "rc = 0" in cli(s.hosts, "delete /cli/seq-0000000000")
     assert "rc = 0" in cli(s.hosts, "delete /cli")
     assert "rc = -101" in cli(s.hosts, "get /cli")  # (cli_mt never exits after a failed exists)
+
+
+def test_pipelined_burst_is_answered_in_order_without_loss(server_factory):
+    # 3000 requests written before reading any reply: the server pauses
+    # reading at its per-session bound and resumes as replies drain, and
+    # every reply comes back in request order (writes and reads mixed).
+    s = server_factory()
+    c = zkwire.session(s.hosts)
+    assert c.create("/burst").err == 0
+    n = 3000
+    payload = bytearray()
+    first = 1000
+    for i in range(n):
+        if i % 3 == 0:
+            op, body = zkwire.Op.CREATE, zkwire.create_body("/burst/n%d" % i)
+        elif i % 3 == 1:
+            op, body = zkwire.Op.SET_DATA, zkwire.set_data_body("/burst", b"v%d" % i)
+        else:
+            op, body = zkwire.Op.GET_DATA, zkwire.path_watch_body("/burst")
+        rec = zkwire.Writer().int(first + i).int(op).raw(body).bytes()
+        payload += len(rec).to_bytes(4, "big") + rec
+    c.sock.sendall(bytes(payload))
+    last_zxid = 0
+    for i in range(n):
+        r = c.recv_reply(timeout=30)
+        assert r.xid == first + i and r.err == 0, (i, r)
+        assert r.zxid >= last_zxid
+        last_zxid = r.zxid
+        if i % 3 == 2:  # the read sees the setData just before it
+            data, _ = zkwire.decode_get_data(r.body)
+            assert data == b"v%d" % (i - 1)
