@@ -140,6 +140,9 @@ class Parser {
     if (k == "minSessionTimeout") return set_int(&cfg_->min_session_timeout_ms, -1, INT32_MAX);
     if (k == "maxSessionTimeout") return set_int(&cfg_->max_session_timeout_ms, -1, INT32_MAX);
     if (k == "jute.maxbuffer") return set_int(&cfg_->jute_max_buffer_bytes, 1024, INT32_MAX);
+    if (k == "znode.container.checkIntervalMs") {
+      return set_int(&cfg_->container_check_interval_ms, 1, INT32_MAX);
+    }
     if (k == "dataDir") {
       cfg_->data_dir = v;
       return true;

@@ -44,6 +44,7 @@ struct ServerConfig {
   std::set<std::string> four_letter_words = {"srvr"};
   bool extended_types_enabled = false;
   std::string super_digest;  // "super:<base64 sha1>", empty = none
+  int64_t container_check_interval_ms = 60000;  // znode.container.checkIntervalMs
   std::map<int64_t, PeerConfig> peers;  // server.N lines
   std::map<std::string, std::string> all_keys;  // every key as written, for conf
   std::vector<std::string> unimplemented_keys;  // accepted, not acted on yet

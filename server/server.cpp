@@ -17,21 +17,7 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 
 namespace {
-constexpr int64_t kContainerCheckIntervalMs = 60000;
-constexpr size_t kSweepBatchMax = 10000;
-
-int64_t ContainerCheckInterval(const ServerConfig& cfg) {
-  for (const char* k : {"znode.container.checkIntervalMs", "zookeeper.znode.container.checkIntervalMs"}) {
-    auto it = cfg.all_keys.find(k);
-    if (it != cfg.all_keys.end()) {
-      try {
-        return std::max<int64_t>(10, std::stoll(it->second));
-      } catch (...) {
-      }
-    }
-  }
-  return kContainerCheckIntervalMs;
-}
+constexpr size_t kSweepBatchMax = 10000;  // nodes deleted per sweep, at most
 }  // namespace
 
 Server::Server(asio::io_context& io, ServerConfig config)
@@ -45,7 +31,7 @@ Server::Server(asio::io_context& io, ServerConfig config)
   pipeline_.set_log(log_.get());
   db_.sessions().InitIdGenerator(1, NowMs());  // standalone ZooKeeper uses server id 1
   started_ms_ = NowMs();
-  next_sweep_ms_ = started_ms_ + ContainerCheckInterval(config_);
+  next_sweep_ms_ = started_ms_ + config_.container_check_interval_ms;
 }
 
 Server::~Server() = default;
@@ -248,7 +234,7 @@ void Server::OnTick() {
     });
   }
   if (now >= next_sweep_ms_) {
-    next_sweep_ms_ = now + ContainerCheckInterval(config_);
+    next_sweep_ms_ = now + config_.container_check_interval_ms;
     SweepContainers();
   }
 }
