@@ -4,7 +4,6 @@ processes on free loopback ports with the raw-protocol client (zkwire) and
 kazoo. Every wait is bounded by a deadline."""
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile

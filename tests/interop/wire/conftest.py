@@ -12,26 +12,18 @@ With neither set, every test in this directory is skipped.
 
 import os
 import re
-import shutil
-import signal
 import socket
-import subprocess
 import sys
-import tempfile
-import time
 
 import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-if HERE not in sys.path:
-    sys.path.insert(0, HERE)
+for d in (HERE, os.path.dirname(HERE)):
+    if d not in sys.path:
+        sys.path.insert(0, d)
 
+import harness  # noqa: E402
 import zkwire  # noqa: E402
-
-LOOPBACK = "127.0.0.1"
-START_DEADLINE_S = 20.0
-STOP_GRACE_S = 5.0
-SUPER_DIGEST = "super:D/InIHSb7yEEbrWz8b9l71RjZJU="  # super:test
 
 
 def _hosts_env():
@@ -51,41 +43,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-def _free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((LOOPBACK, 0))
-        return s.getsockname()[1]
-
-
-def _ruok(hosts):
-    try:
-        return zkwire.four_letter(hosts, "ruok", timeout=1.0) == b"imok"
-    except (OSError, zkwire.Timeout):
-        return False
-
-
-def _stop(proc):
-    if proc.poll() is not None:
-        return
-    try:
-        os.kill(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    try:
-        proc.wait(STOP_GRACE_S)
-        return
-    except subprocess.TimeoutExpired:
-        pass
-    try:
-        os.kill(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        return
-    try:
-        proc.wait(STOP_GRACE_S)
-    except subprocess.TimeoutExpired:
-        pass
-
-
 @pytest.fixture(scope="session")
 def hosts():
     """"127.0.0.1:PORT" of the server under test."""
@@ -93,48 +50,13 @@ def hosts():
     if external:
         yield external
         return
-    binary = _bin_env()
-    if not binary:
+    if not _bin_env():
         pytest.skip("set CAIRN_TEST_HOSTS or CAIRN_SERVER_BIN")
-    tmp = tempfile.mkdtemp(prefix="cairn-wire-")
-    proc = None
-    log = None
+    server = harness.start_server()
     try:
-        data = os.path.join(tmp, "data")
-        os.makedirs(data)
-        port = _free_port()
-        cfg = os.path.join(tmp, "zoo.cfg")
-        with open(cfg, "w") as f:
-            f.write("tickTime=2000\n")
-            f.write("dataDir=%s\n" % data)
-            f.write("clientPort=%d\n" % port)
-            f.write("clientPortAddress=%s\n" % LOOPBACK)
-            f.write("4lw.commands.whitelist=*\n")
-            f.write("extendedTypesEnabled=true\n")
-            f.write("superDigest=%s\n" % SUPER_DIGEST)
-        log = open(os.path.join(tmp, "server.log"), "wb")
-        proc = subprocess.Popen([binary, cfg], stdin=subprocess.DEVNULL, stdout=log,
-                                stderr=subprocess.STDOUT, cwd=tmp)
-        addr = "%s:%d" % (LOOPBACK, port)
-        deadline = time.monotonic() + START_DEADLINE_S
-        ready = False
-        for _ in range(2000):
-            if proc.poll() is not None or time.monotonic() >= deadline:
-                break
-            if _ruok(addr):
-                ready = True
-                break
-            time.sleep(0.05)
-        if not ready:
-            pytest.fail("server %s did not answer ruok within %.0f s (exit status %r)"
-                        % (binary, START_DEADLINE_S, proc.poll()))
-        yield addr
+        yield server.hosts
     finally:
-        if proc is not None:
-            _stop(proc)
-        if log is not None:
-            log.close()
-        shutil.rmtree(tmp, ignore_errors=True)
+        server.stop()
 
 
 class ZK:
