@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
 #include "base/hex.h"
@@ -83,18 +84,34 @@ void Connection::OnRead(const boost::system::error_code& ec, size_t n) {
   }
   decoder_.Feed(std::string_view(read_buf_, n));
   if (!saw_first_bytes_ && MaybeFourLetterWord()) return;
-  while (!closed_) {  // bounded by the bytes just read
+  ProcessFrames();
+}
+
+bool Connection::AwaitingSession() const { return handshake_started_ && !handshake_done_; }
+
+void Connection::ProcessFrames() {
+  // While the session is being set up, later frames stay buffered and reads
+  // pause, as ZooKeeper does (Java clients send auth and setWatches right
+  // behind their ConnectRequest).
+  while (!closed_ && !AwaitingSession()) {  // bounded by the bytes buffered
     auto frame = decoder_.Next();
     if (!frame) break;
     saw_first_bytes_ = true;
     ++counters.packets_received;
     if (!HandleFrame(std::move(*frame))) return;
   }
+  if (closed_) return;
   if (decoder_.failed()) {
     Close("malformed frame: " + decoder_.error());
     return;
   }
+  if (AwaitingSession()) return;  // resumed by set_handshake_done
   DoRead();
+}
+
+void Connection::set_handshake_done() {
+  handshake_done_ = true;
+  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->ProcessFrames(); });
 }
 
 bool Connection::MaybeFourLetterWord() {
@@ -121,12 +138,6 @@ bool Connection::HandleFrame(std::string frame) {
     }
     server_->OnConnectRequest(shared_from_this(), req);
     return !closed_;
-  }
-  if (!handshake_done_) {
-    // ZooKeeper stops reading until the session is set up; a client that
-    // sends anyway is out of order.
-    Close("request before the session was established");
-    return false;
   }
   proto::RequestHeader hdr;
   hdr.Read(r);

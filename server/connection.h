@@ -51,7 +51,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   int remote_port() const { return remote_port_; }
   znode::AuthIds& auth() { return auth_; }
   bool handshake_done() const { return handshake_done_; }
-  void set_handshake_done() { handshake_done_ = true; }
+  // The session is set up: frames buffered behind the ConnectRequest run.
+  void set_handshake_done();
   void set_old_client(bool old) { old_client_ = old; }
   bool old_client() const { return old_client_; }
   bool closed() const { return closed_; }
@@ -80,6 +81,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void DoWrite();
   void OnWrite(const boost::system::error_code& ec, size_t n);
   bool HandleFrame(std::string frame);
+  void ProcessFrames();
+  bool AwaitingSession() const;
   bool MaybeFourLetterWord();
 
   boost::asio::ip::tcp::socket socket_;

@@ -162,8 +162,8 @@ void Server::FinishHandshake(const std::shared_ptr<Connection>& conn, int64_t se
     return;
   }
   conn->set_session(session_id, timeout_ms);
-  conn->set_handshake_done();
   by_session_[session_id] = conn.get();
+  conn->set_handshake_done();
 }
 
 void Server::OnAuth(const std::shared_ptr<Connection>& conn, int32_t xid, const std::string& body) {

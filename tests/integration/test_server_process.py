@@ -253,3 +253,22 @@ def test_pipelined_burst_is_answered_in_order_without_loss(server_factory):
         if i % 3 == 2:  # the read sees the setData just before it
             data, _ = zkwire.decode_get_data(r.body)
             assert data == b"v%d" % (i - 1)
+
+
+def test_requests_sent_before_the_connect_response_wait_for_the_session(server_factory):
+    # Java clients write auth and setWatches right behind their
+    # ConnectRequest; the server must hold them until the session exists.
+    s = server_factory()
+    c = zkwire.Connection(s.hosts)
+    connect = zkwire.Writer().int(0).long(0).int(30000).long(0).buffer(b"\0" * 16).bool(False).bytes()
+    auth = zkwire.Writer().int(zkwire.Xid.AUTH).int(zkwire.Op.AUTH).raw(
+        zkwire.auth_body("digest", b"u:p")).bytes()
+    who = zkwire.Writer().int(7).int(zkwire.Op.WHO_AM_I).bytes()
+    c.sock.sendall(b"".join(len(f).to_bytes(4, "big") + f for f in (connect, auth, who)))
+    resp = c.recv_frame(timeout=5)
+    assert len(resp) == 37
+    r = c.recv_reply(timeout=5)
+    assert (r.xid, r.err) == (zkwire.Xid.AUTH, 0)
+    r = c.recv_reply(timeout=5)
+    assert r.xid == 7 and r.err == 0
+    assert ("digest", "u") in zkwire.decode_who_am_i(r.body)
