@@ -19,13 +19,17 @@ bool Authenticate(std::string_view scheme, std::string_view auth, const std::str
   // ip: the connection already carries its address; nothing to add.
   if (scheme == "ip") return true;
   if (scheme != "digest") return false;
+  // Like ZooKeeper's addAuthInfo, an id the connection already has is not
+  // added again.
+  auto add = [ids](proto::Id id) {
+    for (const auto& existing : *ids) {
+      if (existing == id) return;
+    }
+    ids->push_back(std::move(id));
+  };
   std::string id = DigestOf(auth);
-  if (!super_digest.empty() && id == super_digest) ids->push_back(proto::Id{"super", ""});
-  proto::Id digest{"digest", id};
-  for (const auto& existing : *ids) {
-    if (existing == digest) return true;
-  }
-  ids->push_back(std::move(digest));
+  if (!super_digest.empty() && id == super_digest) add(proto::Id{"super", ""});
+  add(proto::Id{"digest", id});
   return true;
 }
 

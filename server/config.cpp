@@ -88,7 +88,16 @@ class Parser {
       client = v.substr(semi + 1);
     }
     std::vector<std::string> parts;
-    std::stringstream ss(spec);
+    std::string rest = spec;
+    if (!rest.empty() && rest[0] == '[') {  // a bracketed IPv6 host
+      size_t close = rest.find(']');
+      if (close == std::string::npos || close + 1 >= rest.size() || rest[close + 1] != ':') {
+        return Fail(line, key + "=" + v + ": malformed [IPv6] host");
+      }
+      parts.push_back(rest.substr(1, close - 1));
+      rest = rest.substr(close + 2);
+    }
+    std::stringstream ss(rest);
     for (std::string part; std::getline(ss, part, ':');) parts.push_back(Trim(part));
     if (parts.size() < 3 || parts.size() > 4 || parts[0].empty()) {
       return Fail(line, key + "=" + v + ": expected host:quorumPort:electionPort[:role][;[addr:]clientPort]");
@@ -166,6 +175,8 @@ class Parser {
         }
         cfg_->four_letter_words.insert(w);
       }
+      // ZooKeeper always keeps srvr on: zkServer.sh status depends on it.
+      cfg_->four_letter_words.insert("srvr");
       return true;
     }
     if (k == "extendedTypesEnabled") {
@@ -238,12 +249,22 @@ Result<ServerConfig> ParseConfig(const std::string& text, const std::string& sou
     ++line_no;
     std::string line = Trim(raw);
     if (line.empty() || line[0] == '#' || line[0] == '!') continue;
-    size_t sep = line.find_first_of("=:");
+    // java.util.Properties rules, as ZooKeeper reads zoo.cfg: the key ends
+    // at the first '=', ':' or whitespace; whitespace and one '=' or ':'
+    // then separate it from the value.
+    size_t sep = line.find_first_of("=: \t\f");
     if (sep == std::string::npos) {
       return parser.Fail(line_no, "expected key=value, got '" + line + "'");
     }
-    std::string key = Trim(line.substr(0, sep));
-    std::string value = Trim(line.substr(sep + 1));
+    std::string key = line.substr(0, sep);
+    size_t v = line.find_first_not_of(" \t\f", sep);
+    if (v != std::string::npos && line[sep] != '=' && line[sep] != ':' &&
+        (line[v] == '=' || line[v] == ':')) {
+      ++v;
+    } else if (v == sep) {
+      ++v;  // sep itself was '=' or ':'
+    }
+    std::string value = v == std::string::npos || v >= line.size() ? "" : Trim(line.substr(v));
     if (key.empty()) return parser.Fail(line_no, "empty key");
     if (!IsKnownKey(key)) {
       return parser.Fail(line_no, "unknown key '" + key + "' (did you mean '" +

@@ -14,7 +14,11 @@ namespace cairn::server {
 namespace asio = boost::asio;
 
 Connection::Connection(asio::ip::tcp::socket socket, Server* server, uint64_t id, size_t max_frame)
-    : socket_(std::move(socket)), server_(server), id_(id), decoder_(max_frame) {
+    : socket_(std::move(socket)),
+      close_timer_(socket_.get_executor()),
+      server_(server),
+      id_(id),
+      decoder_(max_frame) {
   boost::system::error_code ec;
   auto ep = socket_.remote_endpoint(ec);
   if (!ec) {
@@ -93,14 +97,16 @@ void Connection::ProcessFrames() {
   // While the session is being set up, later frames stay buffered and reads
   // pause, as ZooKeeper does (Java clients send auth and setWatches right
   // behind their ConnectRequest).
-  while (!closed_ && !AwaitingSession()) {  // bounded by the bytes buffered
+  // After a failed auth (close_after_flush_) nothing more runs, as ZooKeeper
+  // stops reading then.
+  while (!closed_ && !close_after_flush_ && !AwaitingSession()) {  // bounded by the bytes buffered
     auto frame = decoder_.Next();
     if (!frame) break;
     saw_first_bytes_ = true;
     ++counters.packets_received;
     if (!HandleFrame(std::move(*frame))) return;
   }
-  if (closed_) return;
+  if (closed_ || close_after_flush_) return;
   if (decoder_.failed()) {
     Close("malformed frame: " + decoder_.error());
     return;
@@ -149,7 +155,7 @@ bool Connection::HandleFrame(std::string frame) {
   auto op = static_cast<proto::OpCode>(hdr.type);
   counters.last_op = LastOpCode(op);
   counters.last_cxid = hdr.xid;
-  counters.last_request_ms = server_->NowMs();
+  counters.last_request_ms = server_->MonoMs();
   if (op == proto::OpCode::kAuth) {
     server_->OnAuth(shared_from_this(), hdr.xid, body);
     return !closed_;
@@ -167,10 +173,10 @@ void Connection::Send(std::string frame) {
     proto::ReplyHeader hdr;
     hdr.Read(r);
     if (hdr.xid != proto::kNotificationXid) {
-      int64_t now = server_->NowMs();
+      int64_t now = server_->MonoMs();
       int64_t lat = std::max<int64_t>(0, now - counters.last_request_ms);
       counters.last_zxid = hdr.zxid;
-      counters.last_response_ms = now;
+      counters.last_response_ms = server_->NowMs();
       counters.last_latency_ms = lat;
       if (counters.latency_count == 0 || lat < counters.latency_min_ms) counters.latency_min_ms = lat;
       if (lat > counters.latency_max_ms) counters.latency_max_ms = lat;
@@ -224,8 +230,18 @@ void Connection::OnWrite(const boost::system::error_code& ec, size_t n) {
 }
 
 void Connection::CloseAfterFlush() {
+  if (closed_ || close_after_flush_) return;
   close_after_flush_ = true;
-  if (!writing_ && out_queue_.empty()) Close("");
+  if (!writing_ && out_queue_.empty()) {
+    Close("");
+    return;
+  }
+  // A client that stops reading must not keep the socket (and its queued
+  // output) forever.
+  close_timer_.expires_after(std::chrono::milliseconds(kCloseLingerMs));
+  close_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    if (!ec) self->Close("did not read its last replies within " + std::to_string(kCloseLingerMs) + " ms");
+  });
 }
 
 void Connection::Close(const std::string& reason) {
@@ -238,7 +254,13 @@ void Connection::Close(const std::string& reason) {
   boost::system::error_code ignored;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
-  server_->OnConnectionClosed(this);
+  close_timer_.cancel();
+  // The server forgets the connection on a later turn of the event loop, so
+  // that Close may be called from anywhere (inside the pipeline's Flush, a
+  // Send over the output limit) without changing state under the caller.
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    self->server_->OnConnectionClosed(self.get());
+  });
 }
 
 }  // namespace cairn::server

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -30,6 +31,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
  public:
   static constexpr size_t kOutputSoftLimitBytes = 4 << 20;
   static constexpr size_t kOutputHardLimitBytes = 64 << 20;
+  static constexpr int kCloseLingerMs = 2000;
 
   Connection(boost::asio::ip::tcp::socket socket, Server* server, uint64_t id, size_t max_frame);
 
@@ -37,7 +39,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Send(std::string frame);
   // Closes once the output queue has drained.
   void CloseAfterFlush();
-  // Closes now. reason goes to the log when non-empty.
+  // Closes now; the server forgets the connection on the next loop turn.
+  // reason goes to the log when non-empty.
   void Close(const std::string& reason);
 
   uint64_t id() const { return id_; }
@@ -50,6 +53,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   const std::string& remote_ip() const { return remote_ip_; }
   int remote_port() const { return remote_port_; }
   znode::AuthIds& auth() { return auth_; }
+  const znode::AuthIds& auth() const { return auth_; }
   bool handshake_done() const { return handshake_done_; }
   // The session is set up: frames buffered behind the ConnectRequest run.
   void set_handshake_done();
@@ -86,6 +90,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool MaybeFourLetterWord();
 
   boost::asio::ip::tcp::socket socket_;
+  boost::asio::steady_timer close_timer_;
   Server* server_;
   uint64_t id_;
   proto::FrameDecoder decoder_;

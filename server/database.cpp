@@ -2,16 +2,17 @@
 
 namespace cairn::server {
 
-Database::Applied Database::Apply(const znode::Txn& txn, int64_t now_ms) {
+Database::Applied Database::Apply(const znode::Txn& txn, int64_t now_mono_ms) {
   Applied out;
-  znode::WatchFires fires;
-  out.result = znode::ApplyTxn(tree_, txn, &fires);
+  out.result = znode::ApplyTxn(tree_, txn, &out.fires);
   if (const auto* cs = std::get_if<znode::CreateSessionTxn>(&txn.body)) {
-    sessions_.Add(txn.header.session_id, cs->timeout_ms, cs->passwd, now_ms);
+    sessions_.Add(txn.header.session_id, cs->timeout_ms, cs->passwd, now_mono_ms);
   } else if (std::holds_alternative<znode::CloseSessionTxn>(txn.body)) {
     sessions_.Remove(txn.header.session_id);
   }
-  for (const auto& f : fires) watches_.Fire(f, &out.notifications);
+  for (size_t i = 0; i < out.fires.size(); ++i) {
+    watches_.Fire(out.fires[i], static_cast<int32_t>(i), &out.notifications);
+  }
   if (std::holds_alternative<znode::CloseSessionTxn>(txn.body)) {
     watches_.RemoveSession(txn.header.session_id);
   }

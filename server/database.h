@@ -26,9 +26,11 @@ class Database {
 
   struct Applied {
     znode::ApplyResult result;
-    std::vector<znode::Notification> notifications;
+    znode::WatchFires fires;  // what the txn triggered, with the ACLs to check
+    std::vector<znode::Notification> notifications;  // n.fire indexes fires
   };
-  Applied Apply(const znode::Txn& txn, int64_t now_ms);
+  // now_mono_ms: the monotonic clock, for a new session's expiry bucket.
+  Applied Apply(const znode::Txn& txn, int64_t now_mono_ms);
 
   // The zxid of the next txn (epoch 0 until ZAB assigns epochs).
   int64_t NextZxid() { return ++last_assigned_zxid_; }

@@ -218,7 +218,7 @@ std::string Server::RunFourLetterWord(const std::string& word, Connection* self)
     o << "SessionTracker dump:\n";
     o << "Session Sets (" << by_expiry.size() << ")/(" << all.size() << "):\n";
     for (const auto& [at, ids] : by_expiry) {
-      o << ids.size() << " expire at " << JavaDate(at) << ":\n";
+      o << ids.size() << " expire at " << JavaDate(MonoToWallMs(at)) << ":\n";
       for (int64_t id : ids) o << "\t" << Hex(id) << "\n";
     }
     o << "ephemeral nodes dump:\n";
@@ -230,7 +230,8 @@ std::string Server::RunFourLetterWord(const std::string& word, Connection* self)
     o << "Connections dump:\n";
     o << "Connections Sets (" << connections_.size() << ")/(" << connections_.size() << "):\n";
     for (const auto& [id, c] : connections_) {
-      o << "1 expire at " << JavaDate(c->counters.last_request_ms + c->timeout_ms()) << ":\n";
+      o << "1 expire at " << JavaDate(MonoToWallMs(c->counters.last_request_ms + c->timeout_ms()))
+        << ":\n";
       o << "\tip: /" << c->remote_ip() << ":" << c->remote_port() << " sessionId: "
         << Hex(c->session_id()) << "\n";
     }
@@ -261,7 +262,7 @@ std::string Server::RunFourLetterWord(const std::string& word, Connection* self)
     kv("zk_approximate_data_size", tree.ApproximateDataSize());
     kv("zk_open_file_descriptor_count", OpenFds());
     kv("zk_local_sessions", 0);
-    kv("zk_uptime", NowMs() - started_ms_);
+    kv("zk_uptime", MonoMs() - started_ms_);
     kv("zk_max_latency", stats_.latency_max_ms);
     kv("zk_last_zxid", Hex(tree.last_processed_zxid()));
     kv("zk_txn_log_bytes_appended", log_->bytes_appended());

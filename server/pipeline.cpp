@@ -37,7 +37,7 @@ std::string NotificationFrame(proto::EventType type, const std::string& path) {
 void RequestPipeline::Submit(int64_t session_id, int32_t xid, OpCode op, std::string body,
                              const znode::AuthIds& auth) {
   ++stats_->packets_received;
-  int64_t now = now_ms_();
+  int64_t now = clocks_.mono_ms();
   auto& queue = queues_[session_id];
   if (!db_->sessions().Touch(session_id, now)) {
     Entry e;
@@ -61,13 +61,14 @@ void RequestPipeline::Submit(int64_t session_id, int32_t xid, OpCode op, std::st
   if (!is_write) return Flush(session_id);
 
   int64_t zxid = db_->NextZxid();
+  int64_t wall = clocks_.wall_ms();
   znode::Txn txn;
   if (op == OpCode::kCloseSession) {
     db_->sessions().MarkClosing(session_id);
-    txn = db_->prep().PrepCloseSession(session_id, zxid, now);
+    txn = db_->prep().PrepCloseSession(session_id, zxid, wall);
   } else {
     znode::WriteRequest req{op, body, session_id, xid, &auth};
-    txn = db_->prep().PrepWrite(req, zxid, now);
+    txn = db_->prep().PrepWrite(req, zxid, wall);
   }
   Propose(std::move(txn), InFlight{{}, true, op, xid, nullptr});
 }
@@ -98,8 +99,8 @@ void RequestPipeline::OnDurable(int64_t last_zxid) {
 }
 
 void RequestPipeline::Complete(InFlight& f) {
-  Database::Applied applied = db_->Apply(f.txn, now_ms_());
-  SendNotifications(applied.notifications);
+  Database::Applied applied = db_->Apply(f.txn, clocks_.mono_ms());
+  SendNotifications(applied);
   if (!f.from_client) {
     if (f.done) f.done(applied);
     return;
@@ -162,7 +163,7 @@ void RequestPipeline::Flush(int64_t session_id) {
   auto q = queues_.find(session_id);
   if (q == queues_.end()) return;
   auto& queue = q->second;
-  int64_t now = now_ms_();
+  int64_t now = clocks_.mono_ms();
   while (!queue.empty()) {  // bounded by the session's queue length
     Entry& e = queue.front();
     if (e.is_write && !e.done) break;
@@ -172,12 +173,12 @@ void RequestPipeline::Flush(int64_t session_id) {
     ++stats_->packets_sent;
     bool orphan = e.orphan;
     queue.pop_front();
-    if (!orphan) out_->Send(session_id, std::move(frame));
+    if (!orphan && !frame.empty()) out_->Send(session_id, std::move(frame));
     if (close) {
-      // An unknown opcode: ZooKeeper answers Unimplemented and drops the
-      // connection; the session lives on and may be resumed.
-      queues_.erase(q);
-      DropSession(session_id);
+      // An unknown opcode (ZooKeeper answers Unimplemented and drops the
+      // connection) or a reply too large to send: the session lives on and
+      // may be resumed.
+      DropSession(session_id);  // in-flight writes keep their slots, as orphans
       out_->CloseAfterFlush(session_id);
       return;
     }
@@ -218,14 +219,29 @@ std::string RequestPipeline::ExecuteLocal(int64_t session_id, const Entry& e, bo
     return ReplyFrame(e.xid, -1, ErrorCode::kUnimplemented, {});
   }
   std::vector<znode::Notification> immediate;
-  znode::ReadContext ctx{db_->tree(), db_->watches(), session_id, e.auth, &immediate};
+  znode::ReadContext ctx{db_->tree(), db_->watches(), session_id, e.auth, &immediate,
+                         kMaxReplyBytes};
   znode::ReadReply rep = znode::ExecuteRead(e.op, e.body, ctx);
+  if (rep.too_large) {
+    spdlog::warn("reply to op={} session={} would exceed {} bytes: closing its connection",
+                 static_cast<int32_t>(e.op), Hex(session_id), kMaxReplyBytes);
+    *close = true;
+    return {};
+  }
   for (const auto& n : immediate) out_->Send(n.session_id, NotificationFrame(n.type, n.path));
   return ReplyFrame(e.xid, zxid, rep.err, rep.body);
 }
 
-void RequestPipeline::SendNotifications(const std::vector<znode::Notification>& notes) {
-  for (const auto& n : notes) out_->Send(n.session_id, NotificationFrame(n.type, n.path));
+void RequestPipeline::SendNotifications(const Database::Applied& applied) {
+  for (const auto& n : applied.notifications) {
+    const znode::AuthIds* auth = out_->AuthOf(n.session_id);
+    if (auth == nullptr) continue;  // not connected: nowhere to send it
+    if (n.fire >= 0 && !znode::CheckAcl(applied.fires[static_cast<size_t>(n.fire)].acl,
+                                        proto::perms::kRead, *auth)) {
+      continue;  // the session may not read the node: it learns nothing of it
+    }
+    out_->Send(n.session_id, NotificationFrame(n.type, n.path));
+  }
 }
 
 void RequestPipeline::DropSession(int64_t session_id) {

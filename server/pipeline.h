@@ -32,15 +32,23 @@ class SessionOutput {
   // The session is gone (closed or expired): close its connection once
   // everything queued for it is written.
   virtual void CloseAfterFlush(int64_t session_id) = 0;
+  // The ids the session's connection has proven, or nullptr if it has none.
+  virtual const znode::AuthIds* AuthOf(int64_t session_id) const = 0;
 };
 
 class RequestPipeline {
  public:
   using Clock = std::function<int64_t()>;  // milliseconds
+  // wall: txn times (ctime/mtime). mono: session expiry and latencies, which
+  // must not jump when the wall clock is stepped.
+  struct Clocks {
+    Clock wall_ms;
+    Clock mono_ms;
+  };
   using AppliedFn = std::function<void(const Database::Applied&)>;
 
-  RequestPipeline(Database* db, SessionOutput* out, ServerStats* stats, Clock now_ms)
-      : db_(db), out_(out), stats_(stats), now_ms_(std::move(now_ms)) {}
+  RequestPipeline(Database* db, SessionOutput* out, ServerStats* stats, Clocks clocks)
+      : db_(db), out_(out), stats_(stats), clocks_(std::move(clocks)) {}
 
   void set_log(CommitLog* log) { log_ = log; }
 
@@ -64,6 +72,8 @@ class RequestPipeline {
     return it == queues_.end() ? 0 : it->second.size();
   }
   static constexpr size_t kMaxQueuedPerSession = 1000;
+  // The largest read reply built (a connection's output limit).
+  static constexpr size_t kMaxReplyBytes = 64 << 20;
 
  private:
   struct Entry {
@@ -91,12 +101,12 @@ class RequestPipeline {
   // Runs a queued read; sets *close when the connection must be dropped.
   std::string ExecuteLocal(int64_t session_id, const Entry& e, bool* close);
   std::string WriteReply(const InFlight& f, const Database::Applied& applied);
-  void SendNotifications(const std::vector<znode::Notification>& notes);
+  void SendNotifications(const Database::Applied& applied);
 
   Database* db_;
   SessionOutput* out_;
   ServerStats* stats_;
-  Clock now_ms_;
+  Clocks clocks_;
   CommitLog* log_ = nullptr;
   std::unordered_map<int64_t, std::deque<Entry>> queues_;
   std::deque<InFlight> in_flight_;  // in zxid order

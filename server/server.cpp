@@ -24,13 +24,14 @@ Server::Server(asio::io_context& io, ServerConfig config)
     : io_(io),
       config_(std::move(config)),
       db_(config_.tick_time_ms, znode::PrepOptions{config_.extended_types_enabled}),
-      pipeline_(&db_, this, &stats_, [this] { return NowMs(); }),
+      pipeline_(&db_, this, &stats_,
+                RequestPipeline::Clocks{[this] { return NowMs(); }, [this] { return MonoMs(); }}),
       acceptor_(io),
       tick_timer_(io) {
   log_ = std::make_unique<InMemoryCommitLog>(io_, [this](int64_t z) { pipeline_.OnDurable(z); });
   pipeline_.set_log(log_.get());
   db_.sessions().InitIdGenerator(1, NowMs());  // standalone ZooKeeper uses server id 1
-  started_ms_ = NowMs();
+  started_ms_ = MonoMs();
   next_sweep_ms_ = started_ms_ + config_.container_check_interval_ms;
 }
 
@@ -39,6 +40,11 @@ Server::~Server() = default;
 int64_t Server::NowMs() const {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+int64_t Server::MonoMs() const {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
 Result<void> Server::Start() {
@@ -139,7 +145,7 @@ void Server::OnConnectRequest(const std::shared_ptr<Connection>& conn,
     FinishHandshake(conn, 0, 0, std::string(16, '\0'), false);
     return;
   }
-  db_.sessions().SetTimeout(req.session_id, timeout, NowMs());
+  db_.sessions().SetTimeout(req.session_id, timeout, MonoMs());
   FinishHandshake(conn, req.session_id, timeout, s->passwd, true);
 }
 
@@ -189,18 +195,17 @@ void Server::OnConnectionClosed(Connection* conn) {
     by_session_.erase(it);
     pipeline_.DropSession(conn->session_id());
   }
-  // Keep the object alive until its handlers have run.
-  auto it = connections_.find(conn->id());
-  if (it != connections_.end()) {
-    auto keep = it->second;
-    connections_.erase(it);
-    asio::post(io_, [keep] {});
-  }
+  connections_.erase(conn->id());  // the caller still holds a reference
 }
 
 void Server::Send(int64_t session_id, std::string frame) {
   auto it = by_session_.find(session_id);
   if (it != by_session_.end()) it->second->Send(std::move(frame));
+}
+
+const znode::AuthIds* Server::AuthOf(int64_t session_id) const {
+  auto it = by_session_.find(session_id);
+  return it == by_session_.end() ? nullptr : &it->second->auth();
 }
 
 void Server::CloseAfterFlush(int64_t session_id) {
@@ -224,10 +229,10 @@ void Server::ScheduleTick() {
 }
 
 void Server::OnTick() {
-  int64_t now = NowMs();
+  int64_t now = MonoMs();
   for (int64_t id : db_.sessions().Expire(now)) {
     spdlog::info("expiring session session={} reason=\"timeout exceeded\"", Hex(id));
-    znode::Txn txn = db_.prep().PrepCloseSession(id, db_.NextZxid(), now);
+    znode::Txn txn = db_.prep().PrepCloseSession(id, db_.NextZxid(), NowMs());
     pipeline_.SubmitTxn(std::move(txn), [this, id](const Database::Applied&) {
       pipeline_.DropSession(id);
       CloseAfterFlush(id);

@@ -42,6 +42,7 @@ class Server : public SessionOutput {
   // SessionOutput.
   void Send(int64_t session_id, std::string frame) override;
   void CloseAfterFlush(int64_t session_id) override;
+  const znode::AuthIds* AuthOf(int64_t session_id) const override;
 
   RequestPipeline& pipeline() { return pipeline_; }
   Database& database() { return db_; }
@@ -50,7 +51,12 @@ class Server : public SessionOutput {
   const std::unordered_map<uint64_t, std::shared_ptr<Connection>>& connections() const {
     return connections_;
   }
+  // Wall-clock ms since the epoch: txn times, TTLs, what 4lw prints.
   int64_t NowMs() const;
+  // Monotonic ms: session expiry, latencies, uptime.
+  int64_t MonoMs() const;
+  // A monotonic instant as wall-clock ms (for printing expiry times).
+  int64_t MonoToWallMs(int64_t mono_ms) const { return NowMs() + (mono_ms - MonoMs()); }
   int bound_port() const { return bound_port_; }
 
  private:

@@ -40,12 +40,11 @@ bool Matches(const proto::Id& auth, const proto::Id& acl) {
 }  // namespace
 
 bool IsValidDigestId(std::string_view id) {
-  // ZooKeeper splits on ':' and wants exactly two parts, the second
-  // non-empty (Java's split drops trailing empty strings).
+  // ZooKeeper wants id.split(":") to give exactly two parts; Java's split
+  // drops trailing empty parts, so "user:hash:" is valid and "user:" not.
+  while (!id.empty() && id.back() == ':') id.remove_suffix(1);
   size_t colon = id.find(':');
-  if (colon == std::string_view::npos) return false;
-  if (id.find(':', colon + 1) != std::string_view::npos) return false;
-  return colon + 1 < id.size();
+  return colon != std::string_view::npos && id.find(':', colon + 1) == std::string_view::npos;
 }
 
 bool IsValidIpId(std::string_view id) {

@@ -19,7 +19,9 @@ proto::Stat Node::ClientStat() const {
       KindOfOwner(ephemeral_owner, true) == EphemeralKind::kNormal ? ephemeral_owner : 0;
   s.data_length = static_cast<int32_t>(data.size());
   s.num_children = static_cast<int32_t>(children.size());
-  s.cversion = cversion * 2 - s.num_children;
+  // Wraps like ZooKeeper's Java int arithmetic.
+  s.cversion = static_cast<int32_t>(static_cast<uint32_t>(cversion) * 2u -
+                                    static_cast<uint32_t>(s.num_children));
   s.pzxid = pzxid;
   return s;
 }
@@ -89,9 +91,12 @@ void DataTree::CreateNode(const std::string& path, std::string data, bool data_n
   CAIRN_ASSERT(parent != nullptr);
   CAIRN_ASSERT(nodes_.find(path) == nodes_.end());
   parent->children.emplace(BaseName(path));
-  // A txn replayed after a newer create must not move cversion back.
-  if (parent_cversion > parent->cversion) parent->cversion = parent_cversion;
-  parent->pzxid = zxid;
+  // As ZooKeeper: cversion and pzxid move together, and only forwards (a
+  // txn replayed after a newer create must not move them back).
+  if (parent_cversion > parent->cversion) {
+    parent->cversion = parent_cversion;
+    parent->pzxid = zxid;
+  }
 
   Node node;
   data_size_ += static_cast<int64_t>(path.size() + data.size());
@@ -104,8 +109,9 @@ void DataTree::CreateNode(const std::string& path, std::string data, bool data_n
   nodes_.emplace(path, std::move(node));
   TrackSpecialKinds(path, ephemeral_owner, true);
 
-  fires->push_back({path, proto::EventType::kNodeCreated, kDataWatches});
-  fires->push_back({std::string(parent_path), proto::EventType::kNodeChildrenChanged, kChildWatches});
+  fires->push_back({path, proto::EventType::kNodeCreated, kDataWatches, acl});
+  fires->push_back({std::string(parent_path), proto::EventType::kNodeChildrenChanged, kChildWatches,
+                    acls_.Get(parent->acl)});
 }
 
 void DataTree::DeleteNode(const std::string& path, int64_t zxid, WatchFires* fires) {
@@ -121,12 +127,15 @@ void DataTree::DeleteNode(const std::string& path, int64_t zxid, WatchFires* fir
   if (zxid > parent->pzxid) parent->pzxid = zxid;
 
   data_size_ -= static_cast<int64_t>(path.size() + it->second.data.size());
+  proto::AclList acl = acls_.Get(it->second.acl);
   acls_.Release(it->second.acl);
   TrackSpecialKinds(path, it->second.ephemeral_owner, false);
   nodes_.erase(it);
 
-  fires->push_back({path, proto::EventType::kNodeDeleted, kDataWatches | kChildWatches});
-  fires->push_back({std::string(parent_path), proto::EventType::kNodeChildrenChanged, kChildWatches});
+  fires->push_back({path, proto::EventType::kNodeDeleted, kDataWatches | kChildWatches,
+                    std::move(acl)});
+  fires->push_back({std::string(parent_path), proto::EventType::kNodeChildrenChanged, kChildWatches,
+                    acls_.Get(parent->acl)});
 }
 
 void DataTree::SetData(const std::string& path, std::string data, bool data_null, int32_t version,
@@ -140,7 +149,7 @@ void DataTree::SetData(const std::string& path, std::string data, bool data_null
   node->version = version;
   node->mzxid = zxid;
   node->mtime = time;
-  fires->push_back({path, proto::EventType::kNodeDataChanged, kDataWatches});
+  fires->push_back({path, proto::EventType::kNodeDataChanged, kDataWatches, acls_.Get(node->acl)});
 }
 
 void DataTree::SetAcl(const std::string& path, const proto::AclList& acl, int32_t aversion) {

@@ -53,6 +53,10 @@ struct WatchFire {
   std::string path;
   proto::EventType type;
   uint8_t tables;
+  // Only sessions that may READ under this ACL get the event (ZooKeeper
+  // 3.8.4, ZOOKEEPER-4799): the node's for created/deleted/changed, the
+  // parent's for NodeChildrenChanged.
+  proto::AclList acl;
 };
 using WatchFires = std::vector<WatchFire>;
 

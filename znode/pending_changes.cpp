@@ -49,11 +49,13 @@ void PendingChanges::Add(ChangeRecord record) {
 std::vector<std::string> PendingChanges::EphemeralsOf(int64_t session_id) const {
   std::set<std::string> paths(tree_->EphemeralsOf(session_id).begin(),
                               tree_->EphemeralsOf(session_id).end());
+  // The latest record of a path decides: it will be this session's
+  // ephemeral only if it exists and this session owns it.
   for (const auto& [path, rec] : latest_) {
-    if (!rec.exists) {
-      paths.erase(path);
-    } else if (rec.stat.ephemeral_owner == session_id) {
+    if (rec.exists && rec.stat.ephemeral_owner == session_id) {
       paths.insert(path);
+    } else {
+      paths.erase(path);
     }
   }
   return {paths.begin(), paths.end()};

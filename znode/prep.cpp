@@ -98,7 +98,8 @@ ErrorCode Prep::PrepCreate(OpCode op, const proto::CreateRequest& req, const Ctx
       EphemeralKind::kNormal) {
     return ErrorCode::kNoChildrenForEphemerals;
   }
-  int32_t new_cversion = parent->stat.cversion + 1;
+  // Wraps to INT32_MIN after INT32_MAX, as ZooKeeper's int does.
+  auto new_cversion = static_cast<int32_t>(static_cast<uint32_t>(parent->stat.cversion) + 1u);
 
   int64_t owner = 0;
   if (container) {

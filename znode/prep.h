@@ -41,7 +41,7 @@ bool IsWriteOp(proto::OpCode op);
 
 class Prep {
  public:
-  Prep(const DataTree* tree, PrepOptions options) : tree_(tree), options_(options), pending_(tree) {}
+  Prep(const DataTree* tree, PrepOptions options) : options_(options), pending_(tree) {}
 
   // REQUIRES: IsWriteOp(req.op).
   Txn PrepWrite(const WriteRequest& req, int64_t zxid, int64_t time_ms);
@@ -68,7 +68,6 @@ class Prep {
   // The record of path's parent, or NoNode.
   proto::ErrorCode ParentRecord(std::string_view path, ChangeRecord* out) const;
 
-  const DataTree* tree_;
   PrepOptions options_;
   PendingChanges pending_;
 };

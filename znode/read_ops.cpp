@@ -79,6 +79,7 @@ ReadReply GetAcl(const ReadContext& ctx, const proto::PathRequest& req) {
 
 ReadReply MultiRead(const ReadContext& ctx, const proto::MultiRequest& req) {
   proto::MultiResponse resp;
+  size_t bytes = 0;
   for (const auto& op : req.ops) {
     if (op.type != OpCode::kGetData && op.type != OpCode::kGetChildren) {
       // ZooKeeper fails the whole request but still writes the (empty)
@@ -105,6 +106,15 @@ ReadReply MultiRead(const ReadContext& ctx, const proto::MultiRequest& req) {
       res = proto::MultiResult{};
       res.type = OpCode::kError;
       res.err = err;
+    }
+    // Stop before a small request builds a huge reply (70 getData ops on a
+    // 1 MB node already make 70 MB).
+    bytes += res.data.size() + proto::kStatBytes + 16;
+    for (const auto& c : res.children) bytes += c.size() + 4;
+    if (bytes > ctx.max_reply_bytes) {
+      ReadReply rep;
+      rep.too_large = true;
+      return rep;
     }
     resp.results.push_back(std::move(res));
   }
@@ -176,7 +186,8 @@ bool IsTreeReadOp(OpCode op) {
   }
 }
 
-ReadReply ExecuteRead(OpCode op, std::string_view body, const ReadContext& ctx) {
+// ExecuteRead without the reply-size cap.
+static ReadReply ExecuteReadUncapped(OpCode op, std::string_view body, const ReadContext& ctx) {
   JuteReader r(body);
   switch (op) {
     case OpCode::kExists: {
@@ -246,7 +257,11 @@ ReadReply ExecuteRead(OpCode op, std::string_view body, const ReadContext& ctx) 
       req.Read(r);
       if (!r.ok()) break;
       std::vector<std::string> out;
-      bool all = req.path.empty() || req.path == "/";
+      // ZooKeeper trims the prefix before comparing it with "" and "/".
+      size_t b = req.path.find_first_not_of(" \t\n\r\f\v");
+      size_t e = req.path.find_last_not_of(" \t\n\r\f\v");
+      std::string trimmed = b == std::string::npos ? "" : req.path.substr(b, e - b + 1);
+      bool all = trimmed.empty() || trimmed == "/";
       for (const auto& p : ctx.tree.EphemeralsOf(ctx.session_id)) {
         if (all || p.starts_with(req.path)) out.push_back(p);
       }
@@ -294,6 +309,15 @@ ReadReply ExecuteRead(OpCode op, std::string_view body, const ReadContext& ctx) 
       break;
   }
   return Error(ErrorCode::kMarshallingError);
+}
+
+ReadReply ExecuteRead(OpCode op, std::string_view body, const ReadContext& ctx) {
+  ReadReply rep = ExecuteReadUncapped(op, body, ctx);
+  if (rep.body.size() > ctx.max_reply_bytes) {  // e.g. getChildren of millions
+    rep.body.clear();
+    rep.too_large = true;
+  }
+  return rep;
 }
 
 }  // namespace cairn::znode

@@ -24,11 +24,16 @@ struct ReadContext {
   const AuthIds& auth;
   // Events that setWatches fires at once (changes the client missed).
   std::vector<Notification>* immediate;
+  // A reply that would grow past this is not built (see ReadReply::too_large).
+  size_t max_reply_bytes = SIZE_MAX;
 };
 
 struct ReadReply {
   proto::ErrorCode err = proto::ErrorCode::kOk;
   std::string body;  // encoded response record; empty when err != Ok
+  // The reply would exceed ReadContext::max_reply_bytes: the caller drops
+  // the connection instead of answering (no client could read it).
+  bool too_large = false;
 };
 
 // True for the opcodes ExecuteRead handles.

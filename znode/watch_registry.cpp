@@ -58,11 +58,12 @@ void WatchRegistry::FireTable(WatchTables t, const WatchFire& fire, std::set<int
   }
 }
 
-void WatchRegistry::Fire(const WatchFire& fire, std::vector<Notification>* out) {
+void WatchRegistry::Fire(const WatchFire& fire, int32_t fire_index,
+                         std::vector<Notification>* out) {
   std::set<int64_t> sessions;
   if (fire.tables & kDataWatches) FireTable(kDataWatches, fire, &sessions);
   if (fire.tables & kChildWatches) FireTable(kChildWatches, fire, &sessions);
-  for (int64_t s : sessions) out->push_back(Notification{s, fire.type, fire.path});
+  for (int64_t s : sessions) out->push_back(Notification{s, fire.type, fire.path, fire_index});
 }
 
 bool WatchRegistry::Contains(const std::string& path, proto::WatcherType type,

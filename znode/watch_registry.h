@@ -25,6 +25,9 @@ struct Notification {
   int64_t session_id;
   proto::EventType type;
   std::string path;
+  // Index of the WatchFire that caused it in the list given to Fire, or -1
+  // (setWatches' immediate events, which ZooKeeper sends without an ACL check).
+  int32_t fire = -1;
 };
 
 class WatchRegistry {
@@ -35,8 +38,9 @@ class WatchRegistry {
   // addWatch: persistent goes to both tables, recursive to the data table.
   void AddPersistent(const std::string& path, int64_t session_id, bool recursive);
 
-  // Appends the events fire causes, and drops the standard watches it used.
-  void Fire(const WatchFire& fire, std::vector<Notification>* out);
+  // Appends the events fire causes (tagged with fire_index), and drops the
+  // standard watches it used.
+  void Fire(const WatchFire& fire, int32_t fire_index, std::vector<Notification>* out);
 
   // checkWatches / removeWatches for one WatcherType (see proto::WatcherType).
   bool Contains(const std::string& path, proto::WatcherType type, int64_t session_id) const;

@@ -272,3 +272,84 @@ def test_requests_sent_before_the_connect_response_wait_for_the_session(server_f
     r = c.recv_reply(timeout=5)
     assert r.xid == 7 and r.err == 0
     assert ("digest", "u") in zkwire.decode_who_am_i(r.body)
+
+
+def test_watch_events_go_only_to_sessions_that_may_read_the_node(server_factory):
+    # ZooKeeper 3.8.4's fix for CVE-2024-23944 (ZOOKEEPER-4799): a recursive
+    # watch on "/" must not reveal the paths of nodes the watcher cannot read.
+    s = server_factory()
+    owner = zkwire.session(s.hosts)
+    assert owner.add_auth("digest", b"alice:pw").err == 0
+    alice = zkwire.ACL(zkwire.Perm.ALL, "digest", zkwire.digest_id("alice", "pw"))
+    spy = zkwire.session(s.hosts)
+    assert spy.call(zkwire.Op.ADD_WATCH,
+                    zkwire.add_watch_body("/", zkwire.AddWatchMode.PERSISTENT_RECURSIVE)).err == 0
+    assert owner.create("/secret", b"s", acl=[alice]).err == 0
+    assert owner.set_data("/secret", b"t").err == 0
+    assert owner.create("/open", b"o").err == 0
+    ev = spy.next_event(timeout=5)
+    assert (ev.type, ev.path) == (EventType.NODE_CREATED, "/open")
+    assert spy.no_event(timeout=0.3)
+    # an authorised watcher sees them
+    friend = zkwire.session(s.hosts)
+    assert friend.add_auth("digest", b"alice:pw").err == 0
+    assert friend.get_data("/secret", watch=True).err == 0
+    assert owner.set_data("/secret", b"u").err == 0
+    ev = friend.next_event(timeout=5)
+    assert (ev.type, ev.path) == (EventType.NODE_DATA_CHANGED, "/secret")
+
+
+def _frame(xid, op, body=b""):
+    rec = zkwire.Writer().int(xid).int(op).raw(body).bytes()
+    return len(rec).to_bytes(4, "big") + rec
+
+
+def test_replies_over_the_output_limit_close_only_that_connection(server_factory):
+    s = server_factory()
+    good = zkwire.session(s.hosts)
+    assert good.create("/big", b"x" * 1000000).err == 0
+    # 80 pipelined reads of 1 MB: over the 64 MiB output bound
+    hog = zkwire.session(s.hosts)
+    hog.sock.sendall(b"".join(_frame(10 + i, zkwire.Op.GET_DATA, zkwire.path_watch_body("/big"))
+                              for i in range(80)))
+    # one multiRead of 70 reads of 1 MB: refused before it is built
+    greedy = zkwire.session(s.hosts)
+    ops = [(zkwire.Op.GET_DATA, zkwire.path_watch_body("/big"))] * 70
+    greedy.send_request(zkwire.Op.MULTI_READ, zkwire.multi_body(ops))
+    closed, _ = greedy.wait_closed(10.0)
+    assert closed
+    assert harness.wait_until(lambda: "closing connection" in s.log_tail(), 10.0)
+    assert good.ping().err == 0
+    assert zkwire.four_letter(s.hosts, "ruok") == b"imok"
+
+
+def test_close_session_behind_delete_and_recreate_keeps_the_new_node(server_factory):
+    # The session's ephemeral is deleted and re-created as a persistent node
+    # just before its closeSession: the close must not count it as its own.
+    s = server_factory()
+    a = zkwire.session(s.hosts)
+    b = zkwire.session(s.hosts)
+    assert a.create("/p").err == 0
+    assert a.create("/p/e", flags=Flags.EPHEMERAL).err == 0
+    a.sock.sendall(_frame(1, zkwire.Op.DELETE, zkwire.delete_body("/p/e")) +
+                   _frame(2, zkwire.Op.CREATE, zkwire.create_body("/p/e")) +
+                   _frame(3, zkwire.Op.CLOSE_SESSION))
+    assert b.create("/p/e").err in (0, zkwire.Err.NODEEXISTS)
+    assert b.exists("/p/e").err == 0
+    st = zkwire.decode_stat(b.exists("/p").body)
+    assert st.numChildren == 1
+    assert b.delete("/p").err == zkwire.Err.NOTEMPTY
+    assert zkwire.four_letter(s.hosts, "ruok") == b"imok"
+
+
+def test_nothing_runs_after_a_failed_auth(server_factory):
+    s = server_factory()
+    c = zkwire.session(s.hosts)
+    c.sock.sendall(_frame(zkwire.Xid.AUTH, zkwire.Op.AUTH, zkwire.auth_body("nosuchscheme", b"x")) +
+                   _frame(5, zkwire.Op.CREATE, zkwire.create_body("/after-authfail")))
+    r = c.recv_reply(timeout=5)
+    assert r.err == zkwire.Err.AUTHFAILED
+    closed, _ = c.wait_closed(5.0)
+    assert closed
+    other = zkwire.session(s.hosts)
+    assert other.exists("/after-authfail").err == zkwire.Err.NONODE
