@@ -40,12 +40,13 @@ void RequestPipeline::Submit(int64_t session_id, int32_t xid, OpCode op, std::st
   int64_t now = clocks_.mono_ms();
   auto& queue = queues_[session_id];
   if (!db_->sessions().Touch(session_id, now)) {
+    // Answered in its turn, with the zxid current then (behind a pipelined
+    // closeSession, that is the close's zxid, as in ZooKeeper).
     Entry e;
     e.xid = xid;
     e.op = op;
     e.submitted_ms = now;
-    e.done = true;
-    e.reply = ReplyFrame(xid, db_->tree().last_processed_zxid(), ErrorCode::kSessionExpired, {});
+    e.expired = true;
     queue.push_back(std::move(e));
     return Flush(session_id);
   }
@@ -188,6 +189,7 @@ void RequestPipeline::Flush(int64_t session_id) {
 
 std::string RequestPipeline::ExecuteLocal(int64_t session_id, const Entry& e, bool* close) {
   int64_t zxid = db_->tree().last_processed_zxid();
+  if (e.expired) return ReplyFrame(e.xid, zxid, ErrorCode::kSessionExpired, {});
   switch (e.op) {
     case OpCode::kPing:
       return ReplyFrame(proto::kPingXid, zxid, ErrorCode::kOk, {});

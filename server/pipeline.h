@@ -85,6 +85,7 @@ class RequestPipeline {
     bool is_write = false;
     bool done = false;
     bool orphan = false;  // its connection is gone: drop the reply
+    bool expired = false;  // the session was closing or gone when it came
     std::string reply;  // the reply frame, once done
   };
   struct InFlight {
