@@ -39,6 +39,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "cairn-server: %s\n", config.error().message().c_str());
     return 2;
   }
+  if (!config.value().peers.empty()) {
+    spdlog::warn("config lists {} server.N members; replication (ZAB) is not implemented yet, so "
+                 "this process serves standalone file={}",
+                 config.value().peers.size(), config_path);
+  }
   for (const auto& key : config.value().unimplemented_keys) {
     spdlog::warn("config key accepted but not implemented yet key={} file={}", key, config_path);
   }

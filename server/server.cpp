@@ -133,8 +133,7 @@ void Server::OnConnectRequest(const std::shared_ptr<Connection>& conn,
   // the password: the session survives and its owner reconnects.
   if (auto old = by_session_.find(req.session_id); old != by_session_.end()) {
     Connection* prev = old->second;
-    by_session_.erase(old);
-    pipeline_.DropSession(req.session_id);
+    DetachSession(req.session_id);
     prev->Close("session " + Hex(req.session_id) + " reconnected on another connection");
   }
   const session::Session* s = db_.sessions().Find(req.session_id);
@@ -192,8 +191,7 @@ void Server::OnConnectionClosed(Connection* conn) {
   auto ip = per_ip_.find(conn->remote_ip());
   if (ip != per_ip_.end() && --ip->second <= 0) per_ip_.erase(ip);
   if (auto it = by_session_.find(conn->session_id()); it != by_session_.end() && it->second == conn) {
-    by_session_.erase(it);
-    pipeline_.DropSession(conn->session_id());
+    DetachSession(conn->session_id());
   }
   connections_.erase(conn->id());  // the caller still holds a reference
 }
@@ -212,8 +210,16 @@ void Server::CloseAfterFlush(int64_t session_id) {
   auto it = by_session_.find(session_id);
   if (it == by_session_.end()) return;
   Connection* c = it->second;
-  by_session_.erase(it);
+  DetachSession(session_id);
   c->CloseAfterFlush();
+}
+
+void Server::DetachSession(int64_t session_id) {
+  // Watches live on the connection, as in ZooKeeper: a client that resumes
+  // its session elsewhere re-registers them with setWatches.
+  by_session_.erase(session_id);
+  pipeline_.DropSession(session_id);
+  db_.watches().RemoveSession(session_id);
 }
 
 void Server::ScheduleTick() {

@@ -66,6 +66,9 @@ class Server : public SessionOutput {
   void ScheduleTick();
   void OnTick();
   void SweepContainers();
+  // The session no longer has a connection: forget the mapping, its queued
+  // reads and its watches.
+  void DetachSession(int64_t session_id);
 
   boost::asio::io_context& io_;
   ServerConfig config_;

@@ -1533,3 +1533,23 @@ def test_undecodable_request_body(zk, base):
     r = c.call(Op.CREATE, b"\x00\x00")
     assert (r.err, r.body) == (Err.MARSHALLINGERROR, b"") and r.zxid > before
     assert c.ping().err == 0
+
+
+def test_watches_belong_to_the_connection_not_the_session(zk, base):
+    # ZooKeeper keeps watches on the connection: when it closes they go, and
+    # a client that resumes its session must re-register them (setWatches).
+    n = base + "/w"
+    owner = zk.connect()
+    assert owner.create(n, b"a").err == 0
+    c = zk.connect()
+    sid, pw = c.session.session_id, c.session.passwd
+    assert c.get_data(n, watch=True).err == 0
+    assert c.get_children(n, watch=True).err == 0
+    c.close()  # TCP close, no closeSession
+    resumed = zk.raw()
+    assert resumed.connect(session_id=sid, passwd=pw).session_id == sid
+    assert resumed.ping().err == 0
+    assert owner.set_data(n, b"b").err == 0
+    assert owner.create(n + "/kid").err == 0
+    assert resumed.ping().err == 0
+    assert resumed.no_event(timeout=0.5)
