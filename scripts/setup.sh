@@ -18,9 +18,10 @@ test_pkgs=(
   libzookeeper-mt-dev zookeeper-bin   # official C client and cli_mt
   python3 python3-kazoo python3-pytest
   clang libclang-rt-14-dev            # libFuzzer + sanitizers runtime
+  zookeeper default-jre-headless libslf4j-java   # Apache ZooKeeper's Java client, and the reference server
   procps iproute2
 )
-ref_pkgs=(zookeeper default-jre-headless libslf4j-java)
+ref_pkgs=()  # (the reference server ships with the test packages above)
 
 pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}")
 [[ ${1:-} == --reference ]] && pkgs+=("${ref_pkgs[@]}")

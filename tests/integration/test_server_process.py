@@ -353,3 +353,37 @@ def test_nothing_runs_after_a_failed_auth(server_factory):
     assert closed
     other = zkwire.session(s.hosts)
     assert other.exists("/after-authfail").err == zkwire.Err.NONODE
+
+
+ZK_JARS = ["/usr/share/java/zookeeper.jar", "/usr/share/java/zookeeper-jute.jar",
+           "/usr/share/java/slf4j-api.jar", "/usr/share/java/slf4j-simple.jar",
+           "/usr/share/java/netty-all.jar"]
+
+
+@pytest.mark.skipif(not (os.path.exists("/usr/bin/java") and all(map(os.path.exists, ZK_JARS))),
+                    reason="Java ZooKeeper client (Debian zookeeper, default-jre-headless) not installed")
+def test_java_client_zookeeper_main(server_factory):
+    # Apache ZooKeeper's own Java client (the zkCli shell) drives containers,
+    # TTL nodes, getEphemerals, getAllChildrenNumber, addWatch, whoami,
+    # setAcl/getAcl and removewatches.
+    s = server_factory()
+    script = "\n".join([
+        "create /j hello", "create -e /j/eph e", "create -s /j/seq- s", "create -c /j/box",
+        "create -t 5000 /j/ttl t", "get -s /j", "set /j world", "ls -R /j",
+        "getEphemerals /j", "getAllChildrenNumber /j",
+        "addWatch -m PERSISTENT_RECURSIVE /j", "set /j/box again",
+        "addauth digest u:p", "whoami", "setAcl /j/box auth:u:p:cdrwa", "getAcl /j/box",
+        "sync /j", "removewatches /j", "deleteall /j", "ls /", "quit", ""])
+    p = subprocess.run(["/usr/bin/java", "-cp", ":".join(ZK_JARS),
+                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
+                        "org.apache.zookeeper.ZooKeeperMain", "-waitforconnection",
+                        "-server", s.hosts],
+                       input=script, capture_output=True, text=True, timeout=120)
+    out = p.stdout + p.stderr  # zkCli prints some results on stderr
+    for line in ["Created /j", "Created /j/eph", "Created /j/seq-0000000001", "Created /j/box",
+                 "Created /j/ttl", "numChildren = 4", "cversion = 4", "/j/seq-0000000001",
+                 "[/j/eph]", "WatchedEvent state:SyncConnected type:NodeDataChanged path:/j/box",
+                 "digest: u", "'digest,'u:Jq7wMyA/w2Vd5WIDAKdu4OIIFEQ=", ": cdrwa",
+                 "Sync is OK", "type:PersistentWatchRemoved path:/j", "[zookeeper]"]:
+        assert line in out, (line, out)
+    assert "\n4\n" in out  # getAllChildrenNumber /j
