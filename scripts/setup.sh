@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # setup.sh -- install every build and test dependency of Cairn on Debian 12.
 #
-#   scripts/setup.sh              build + test dependencies
-#   scripts/setup.sh --reference  also Apache ZooKeeper (the behaviour reference)
+#   scripts/setup.sh    build + test dependencies (the tests include real
+#                       ZooKeeper clients and Apache ZooKeeper itself, the
+#                       behaviour reference)
 #
 # Idempotent: packages already present are skipped by apt. Needs root (or sudo).
 set -euo pipefail
@@ -21,10 +22,7 @@ test_pkgs=(
   zookeeper default-jre-headless libslf4j-java   # Apache ZooKeeper's Java client, and the reference server
   procps iproute2
 )
-ref_pkgs=()  # (the reference server ships with the test packages above)
-
 pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}")
-[[ ${1:-} == --reference ]] && pkgs+=("${ref_pkgs[@]}")
 
 missing=()
 for p in "${pkgs[@]}"; do
