@@ -132,7 +132,7 @@ class Parser {
 
   static Result<void> outcome_v2_success() { return boost::outcome_v2::success(); }
 
-  // Applies one implemented key; returns false if key is not implemented.
+  // Applies a key Cairn acts on; returns false for one it only accepts.
   Result<bool> Apply(int line, const std::string& key, const std::string& v) {
     std::string_view k = StripPrefix(key);
     auto set_int = [&](auto* field, int64_t lo, int64_t hi) -> Result<bool> {

@@ -40,12 +40,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (!config.value().peers.empty()) {
-    spdlog::warn("config lists {} server.N members; replication (ZAB) is not implemented yet, so "
+    spdlog::warn("config lists {} server.N members; replication (ZAB) does not exist in Cairn yet, so "
                  "this process serves standalone file={}",
                  config.value().peers.size(), config_path);
   }
   for (const auto& key : config.value().unimplemented_keys) {
-    spdlog::warn("config key accepted but not implemented yet key={} file={}", key, config_path);
+    spdlog::warn("config key accepted; Cairn does not act on it yet key={} file={}", key, config_path);
   }
   for (const auto& dir : {config.value().data_dir, config.value().data_log_dir}) {
     std::error_code ec;
