@@ -28,8 +28,7 @@ constexpr std::array<const char*, 18> kWords = {"conf", "cons", "crst", "dump", 
                                                 "wchp", "mntr", "isro", "hash", "gtmk", "stmk"};
 
 std::string VersionLine() {
-  return std::string("Zookeeper version: 3.8.4-cairn-") + kVersion + ", built on " + __DATE__ +
-         " " + __TIME__ + " GMT";
+  return std::string("Zookeeper version: 3.8.4-cairn-") + kVersion + ", built on " + kBuildTime;
 }
 
 int64_t DirSize(const std::string& dir) {
@@ -126,6 +125,9 @@ std::string Server::RunFourLetterWord(const std::string& word, Connection* self)
     for (const auto& [id, c] : connections_) o << ConnectionLine(*c, detail);
     o << "\n";
   };
+  // ZooKeeper's node map keys the root twice ("" and "/"), so its counts
+  // are one above the number of znodes; tools compare against that.
+  const size_t node_count = tree.NodeCount() + 1;
   auto summary = [&] {
     o << "Latency min/avg/max: " << stats_.MinLatency() << "/" << JavaDouble(stats_.AvgLatency())
       << "/" << stats_.latency_max_ms << "\n";
@@ -135,7 +137,7 @@ std::string Server::RunFourLetterWord(const std::string& word, Connection* self)
     o << "Outstanding: " << pipeline_.outstanding() << "\n";
     o << "Zxid: " << Hex(tree.last_processed_zxid()) << "\n";
     o << "Mode: standalone\n";
-    o << "Node count: " << tree.NodeCount() << "\n";
+    o << "Node count: " << node_count << "\n";
   };
   if (word == "ruok") return "imok";
   if (word == "isro") return "rw";
@@ -247,7 +249,7 @@ std::string Server::RunFourLetterWord(const std::string& word, Connection* self)
     kv("zk_num_alive_connections", connections_.size());
     kv("zk_avg_latency", JavaDouble(stats_.AvgLatency()));
     kv("zk_outstanding_requests", pipeline_.outstanding());
-    kv("zk_znode_count", tree.NodeCount());
+    kv("zk_znode_count", node_count);
     kv("zk_global_sessions", db_.sessions().size());
     kv("zk_non_mtls_remote_conn_count", 0);
     kv("zk_last_client_response_size", -1);

@@ -387,3 +387,14 @@ def test_java_client_zookeeper_main(server_factory):
                  "Sync is OK", "type:PersistentWatchRemoved path:/j", "[zookeeper]"]:
         assert line in out, (line, out)
     assert "\n4\n" in out  # getAllChildrenNumber /j
+
+
+def test_node_count_counts_the_root_twice_as_zookeeper_does(server_factory):
+    # A fresh ZooKeeper reports "Node count: 5" for /, /zookeeper,
+    # /zookeeper/quota and /zookeeper/config: its map keys the root twice.
+    s = server_factory()
+    assert b"Node count: 5\n" in zkwire.four_letter(s.hosts, "srvr")
+    c = zkwire.session(s.hosts)
+    assert c.create("/a").err == 0 and c.create("/a/b").err == 0
+    assert b"Node count: 7\n" in zkwire.four_letter(s.hosts, "srvr")
+    assert b"zk_znode_count\t7\n" in zkwire.four_letter(s.hosts, "mntr")
