@@ -54,8 +54,12 @@ void RequestPipeline::Submit(int64_t session_id, int32_t xid, OpCode op, std::st
   Entry entry;
   entry.xid = xid;
   entry.op = op;
-  if (!is_write) entry.body = std::move(body);
-  entry.auth = auth;
+  if (!is_write) {
+    // A read runs later, in its turn, with the ids the connection had when
+    // it was sent; a write is prepped now and needs no copy.
+    entry.body = std::move(body);
+    entry.auth = auth;
+  }
   entry.submitted_ms = now;
   entry.is_write = is_write;
   queue.push_back(std::move(entry));

@@ -1,6 +1,7 @@
 // Round-trips MultiRequest and MultiResponse through jute, checks the
 // terminating MultiHeader(-1, true, -1) and the header/body layout of error
 // results byte by byte, and feeds the readers malformed input.
+#include "unit/support/records.h"
 #include "proto/multi.h"
 
 #include <catch2/catch.hpp>
@@ -16,15 +17,10 @@ using proto::JuteReader;
 using proto::JuteWriter;
 using proto::OpCode;
 
+using cairn::testing::SetData;
+
 namespace {
 
-proto::SetDataRequest SetData(std::string path, std::string data, int32_t version) {
-  proto::SetDataRequest s;
-  s.path = std::move(path);
-  s.data = std::move(data);
-  s.version = version;
-  return s;
-}
 
 constexpr const char* kDoneHeader = "ffffffff" "01" "ffffffff";
 

@@ -1,6 +1,7 @@
 // Round-trips every client-protocol record through JuteWriter/JuteReader,
 // compares a few encodings with bytes computed by hand from the jute grammar
 // in proto/records.h, and checks that every truncation of a record fails.
+#include "unit/support/records.h"
 #include "proto/records.h"
 
 #include <catch2/catch.hpp>
@@ -17,15 +18,10 @@ using cairn::testing::Unhex;
 using proto::JuteReader;
 using proto::JuteWriter;
 
+using cairn::testing::SetData;
+
 namespace {
 
-proto::SetDataRequest SetData(std::string path, std::string data, int32_t version) {
-  proto::SetDataRequest s;
-  s.path = std::move(path);
-  s.data = std::move(data);
-  s.version = version;
-  return s;
-}
 
 // Decodes bytes into a fresh R and requires that it consumed them exactly.
 template <typename R>
