@@ -1,13 +1,13 @@
 // Round-trips MultiRequest and MultiResponse through jute, checks the
 // terminating MultiHeader(-1, true, -1) and the header/body layout of error
 // results byte by byte, and feeds the readers malformed input.
-#include "unit/support/records.h"
 #include "proto/multi.h"
 
 #include <catch2/catch.hpp>
 #include <string>
 
 #include "unit/support/bytes.h"
+#include "unit/support/records.h"
 
 namespace proto = cairn::proto;
 using cairn::testing::ToHex;

@@ -1,7 +1,6 @@
 // Round-trips every client-protocol record through JuteWriter/JuteReader,
 // compares a few encodings with bytes computed by hand from the jute grammar
 // in proto/records.h, and checks that every truncation of a record fails.
-#include "unit/support/records.h"
 #include "proto/records.h"
 
 #include <catch2/catch.hpp>
@@ -11,6 +10,7 @@
 #include "proto/codes.h"
 #include "proto/frame.h"
 #include "unit/support/bytes.h"
+#include "unit/support/records.h"
 
 namespace proto = cairn::proto;
 using cairn::testing::ToHex;
