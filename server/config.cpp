@@ -152,6 +152,16 @@ class Parser {
     if (k == "znode.container.checkIntervalMs") {
       return set_int(&cfg_->container_check_interval_ms, 1, INT32_MAX);
     }
+    if (k == "snapCount") return set_int(&cfg_->snap_count, 2, INT32_MAX);
+    if (k == "snapSizeLimitInKb") return set_int(&cfg_->snap_size_limit_kb, INT64_MIN, INT64_MAX);
+    if (k == "autopurge.snapRetainCount") return set_int(&cfg_->snap_retain_count, 1, 1 << 20);
+    if (k == "autopurge.purgeInterval") return set_int(&cfg_->purge_interval_hours, 0, 1 << 20);
+    if (k == "forceSync") {
+      auto b = Bool(line, key, v);
+      if (!b) return b.error();
+      cfg_->force_sync = b.value();
+      return true;
+    }
     if (k == "dataDir") {
       cfg_->data_dir = v;
       return true;

@@ -45,6 +45,14 @@ struct ServerConfig {
   bool extended_types_enabled = false;
   std::string super_digest;  // "super:<base64 sha1>", empty = none
   int64_t container_check_interval_ms = 60000;  // znode.container.checkIntervalMs
+  // Durability (zab/storage). A snapshot is taken after snapCount/2 plus a
+  // random share of snapCount/2 txns, or once the txns logged since the last
+  // one exceed snapSizeLimitInKb (<= 0: no size trigger).
+  int32_t snap_count = 100000;
+  int64_t snap_size_limit_kb = 4194304;
+  int32_t snap_retain_count = 3;  // ZooKeeper's minimum and default
+  int32_t purge_interval_hours = 0;  // accepted; Cairn purges after every snapshot
+  bool force_sync = true;  // forceSync=no: batches are written without fsync
   std::map<int64_t, PeerConfig> peers;  // server.N lines
   std::map<std::string, std::string> all_keys;  // every key as written, for conf
   std::vector<std::string> unimplemented_keys;  // accepted, not acted on yet

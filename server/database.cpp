@@ -2,6 +2,19 @@
 
 namespace cairn::server {
 
+void Database::Reset() {
+  tree_.Reset();
+  sessions_ = session::SessionTable(tick_ms_);
+  watches_ = znode::WatchRegistry();
+  last_assigned_zxid_ = 0;
+}
+
+void Database::set_last_zxid(int64_t zxid) {
+  last_assigned_zxid_ = zxid;
+  tree_.set_last_processed_zxid(zxid);
+  prep_.Applied(zxid);
+}
+
 Database::Applied Database::Apply(const znode::Txn& txn, int64_t now_mono_ms) {
   Applied out;
   out.result = znode::ApplyTxn(tree_, txn, &out.fires);

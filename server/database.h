@@ -22,7 +22,13 @@ namespace cairn::server {
 class Database {
  public:
   Database(int64_t tick_ms, znode::PrepOptions prep_options)
-      : sessions_(tick_ms), prep_(&tree_, prep_options) {}
+      : tick_ms_(tick_ms), sessions_(tick_ms), prep_(&tree_, prep_options) {}
+
+  // Recovery: forget everything (before loading another snapshot), and
+  // continue numbering after the last recovered zxid.
+  // REQUIRES: nothing in flight (recovery runs before serving).
+  void Reset();
+  void set_last_zxid(int64_t zxid);
 
   struct Applied {
     znode::ApplyResult result;
@@ -37,11 +43,14 @@ class Database {
   int64_t last_assigned_zxid() const { return last_assigned_zxid_; }
 
   znode::DataTree& tree() { return tree_; }
+  const znode::DataTree& tree() const { return tree_; }
+  const session::SessionTable& sessions() const { return sessions_; }
   znode::WatchRegistry& watches() { return watches_; }
   session::SessionTable& sessions() { return sessions_; }
   znode::Prep& prep() { return prep_; }
 
  private:
+  int64_t tick_ms_;
   znode::DataTree tree_;
   znode::WatchRegistry watches_;
   session::SessionTable sessions_;

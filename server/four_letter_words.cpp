@@ -138,6 +138,11 @@ std::string Server::RunFourLetterWord(const std::string& word, Connection* self)
     o << "Zxid: " << Hex(tree.last_processed_zxid()) << "\n";
     o << "Mode: standalone\n";
     o << "Node count: " << node_count << "\n";
+    auto st = storage_status();
+    o << "Last logged zxid: " << Hex(st.last_logged_zxid) << "\n";
+    o << "Txn log size: " << st.log_bytes << "\n";
+    o << "Snapshots: " << st.snapshots_on_disk << " (last zxid " << Hex(st.snapshots.last_zxid)
+      << ", took " << st.snapshots.last_duration_ms << " ms)\n";
   };
   if (word == "ruok") return "imok";
   if (word == "isro") return "rw";
@@ -267,7 +272,19 @@ std::string Server::RunFourLetterWord(const std::string& word, Connection* self)
     kv("zk_uptime", MonoMs() - started_ms_);
     kv("zk_max_latency", stats_.latency_max_ms);
     kv("zk_last_zxid", Hex(tree.last_processed_zxid()));
-    kv("zk_txn_log_bytes_appended", log_->bytes_appended());
+    kv("zk_txn_log_bytes_appended", log_ ? log_->bytes_appended() : 0);
+    auto st = storage_status();
+    kv("zk_last_logged_zxid", Hex(st.last_logged_zxid));
+    kv("zk_txn_log_size_bytes", st.log_bytes);
+    kv("zk_txn_log_batches", st.log_batches);
+    kv("zk_txn_log_records", st.log_records);
+    kv("zk_snapshot_count", st.snapshots_on_disk);
+    kv("zk_snapshots_taken", st.snapshots.taken);
+    kv("zk_snapshots_failed", st.snapshots.failed);
+    kv("zk_last_snapshot_zxid", Hex(st.snapshots.last_zxid));
+    kv("zk_last_snapshot_duration_ms", st.snapshots.last_duration_ms);
+    kv("zk_last_snapshot_fork_us", st.snapshots.last_fork_us);
+    kv("zk_last_snapshot_bytes", st.snapshots.last_bytes);
   } else {
     // hash and stmk: known words that Cairn does not serve yet.
     o << word << " is not supported by this server.\n";

@@ -71,6 +71,6 @@ int main(int argc, char** argv) {
     io.stop();
   });
   spdlog::info("cairn-server {} started config={}", cairn::kVersion, config_path);
-  io.run();  // the event loop: runs until a signal stops it
-  return 0;
+  io.run();  // the event loop: runs until a signal or a storage failure stops it
+  return server.exit_code();
 }

@@ -20,22 +20,28 @@ namespace {
 constexpr size_t kSweepBatchMax = 10000;  // nodes deleted per sweep, at most
 }  // namespace
 
-Server::Server(asio::io_context& io, ServerConfig config)
+Server::Server(asio::io_context& io, ServerConfig config, storage::StorageEnv* env)
     : io_(io),
       config_(std::move(config)),
       db_(config_.tick_time_ms, znode::PrepOptions{config_.extended_types_enabled}),
       pipeline_(&db_, this, &stats_,
                 RequestPipeline::Clocks{[this] { return NowMs(); }, [this] { return MonoMs(); }}),
+      env_(env),
       acceptor_(io),
       tick_timer_(io) {
-  log_ = std::make_unique<InMemoryCommitLog>(io_, [this](int64_t z) { pipeline_.OnDurable(z); });
-  pipeline_.set_log(log_.get());
+  const std::string& log_base = config_.data_log_dir.empty() ? config_.data_dir : config_.data_log_dir;
+  snapshot_dir_ = config_.data_dir + "/snapshots";
+  log_dir_ = log_base + "/txnlog";
   db_.sessions().InitIdGenerator(1, NowMs());  // standalone ZooKeeper uses server id 1
   started_ms_ = MonoMs();
   next_sweep_ms_ = started_ms_ + config_.container_check_interval_ms;
 }
 
-Server::~Server() = default;
+Server::~Server() {
+  snapshotter_.reset();
+  log_.reset();  // finishes the storage thread's queue, then joins it
+  if (data_dir_lock_ != nullptr) env_->UnlockFile(data_dir_lock_);
+}
 
 int64_t Server::NowMs() const {
   using namespace std::chrono;
@@ -61,6 +67,8 @@ Result<void> Server::Start() {
                    std::to_string(config_.client_port) + ": " + ec.message());
   }
   bound_port_ = acceptor_.local_endpoint().port();
+  auto storage = OpenStorage();
+  if (!storage) return storage;
   spdlog::info("serving clients address={}:{} tickTime={} minSessionTimeout={} maxSessionTimeout={}",
                config_.client_port_address, bound_port_, config_.tick_time_ms,
                config_.MinSessionTimeoutMs(), config_.MaxSessionTimeoutMs());

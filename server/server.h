@@ -18,19 +18,40 @@
 #include "server/config.h"
 #include "server/connection.h"
 #include "server/database.h"
+#include "server/durable_commit_log.h"
 #include "server/pipeline.h"
+#include "server/recovery.h"
+#include "server/snapshotter.h"
 #include "server/stats.h"
+#include "zab/storage/storage_env.h"
 
 namespace cairn::server {
 
 class Server : public SessionOutput {
  public:
-  Server(boost::asio::io_context& io, ServerConfig config);
+  // env: the filesystem of the data directories (tests inject faults).
+  Server(boost::asio::io_context& io, ServerConfig config,
+         storage::StorageEnv* env = storage::PosixStorageEnv());
   ~Server() override;
 
-  // Binds the client port. Fails (with the address) if it cannot.
+  // Binds the client port, locks the data directories, recovers the state
+  // they hold, then serves. Fails (naming the address, directory or
+  // record) if any step cannot be done.
   Result<void> Start();
   void Stop();
+  // 0 after a normal stop; 3 after the storage failed (fail-stop).
+  int exit_code() const { return exit_code_; }
+
+  // What srvr and mntr show of storage.
+  struct StorageStatus {
+    int64_t last_logged_zxid = 0;
+    int64_t log_bytes = 0;
+    int64_t log_batches = 0;
+    int64_t log_records = 0;
+    int64_t snapshots_on_disk = 0;
+    SnapshotStats snapshots;
+  };
+  StorageStatus storage_status() const;
 
   // From connections.
   void OnConnectRequest(const std::shared_ptr<Connection>& conn, const proto::ConnectRequest& req);
@@ -60,6 +81,10 @@ class Server : public SessionOutput {
   int bound_port() const { return bound_port_; }
 
  private:
+  Result<void> OpenStorage();
+  // After a write or fsync error: stop serving and acknowledging at once.
+  void FailStop(const Error& error);
+  void OnDurable(int64_t last_zxid);
   void DoAccept();
   void FinishHandshake(const std::shared_ptr<Connection>& conn, int64_t session_id,
                        int32_t timeout_ms, const std::string& passwd, bool valid);
@@ -75,7 +100,16 @@ class Server : public SessionOutput {
   ServerStats stats_;
   Database db_;
   RequestPipeline pipeline_;
-  std::unique_ptr<CommitLog> log_;
+  storage::StorageEnv* env_;
+  std::string snapshot_dir_;
+  std::string log_dir_;
+  leveldb::FileLock* data_dir_lock_ = nullptr;
+  std::unique_ptr<DurableCommitLog> log_;
+  std::unique_ptr<Snapshotter> snapshotter_;
+  RecoveryReport recovery_;
+  int64_t snapshot_counted_records_ = 0;
+  int64_t snapshot_counted_bytes_ = 0;
+  int exit_code_ = 0;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer tick_timer_;
   int64_t next_sweep_ms_ = 0;

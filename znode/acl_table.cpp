@@ -40,6 +40,11 @@ void AclTable::Release(AclRef ref) {
   }
 }
 
+void AclTable::AddUse(AclRef ref) {
+  CAIRN_ASSERT(ref < slots_.size() && slots_[ref].uses > 0);
+  ++slots_[ref].uses;
+}
+
 const proto::AclList& AclTable::Get(AclRef ref) const {
   CAIRN_ASSERT(ref < slots_.size() && slots_[ref].uses > 0);
   return slots_[ref].acl;

@@ -25,8 +25,15 @@ class AclTable {
   AclRef Acquire(const proto::AclList& acl);
   // Drops one use of ref; frees the slot at zero.
   void Release(AclRef ref);
+  // Adds one use of a live ref (snapshot load, where nodes name refs).
+  void AddUse(AclRef ref);
   // REQUIRES: ref is live.
   const proto::AclList& Get(AclRef ref) const;
+  // Calls fn(ref, acl) for every live entry (snapshots).
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    for (const auto& [acl, ref] : index_) fn(ref, acl);
+  }
   size_t size() const { return index_.size(); }
 
   static constexpr AclRef kOpen = 0;

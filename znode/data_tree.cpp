@@ -35,7 +35,15 @@ EphemeralKind KindOfOwner(int64_t owner, bool extended_types_enabled) {
   return EphemeralKind::kNormal;
 }
 
-DataTree::DataTree() {
+DataTree::DataTree() { Reset(); }
+
+void DataTree::Reset() {
+  nodes_.clear();
+  acls_ = AclTable();
+  ephemerals_.clear();
+  containers_.clear();
+  ttls_.clear();
+  last_processed_zxid_ = 0;
   nodes_.emplace("/", Node{});
   for (std::string_view p : {kZookeeperPath, kQuotaPath, kConfigPath}) {
     nodes_.emplace(std::string(p), Node{});

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -66,6 +67,8 @@ class DataTree {
   DataTree();
   DataTree(const DataTree&) = delete;
   DataTree& operator=(const DataTree&) = delete;
+  // Back to the state of a new tree (recovery, after a snapshot that did not load).
+  void Reset();
 
   // "" finds the root, as in ZooKeeper (which also keys the root as "").
   const Node* Find(std::string_view path) const;
@@ -99,6 +102,9 @@ class DataTree {
   void set_last_processed_zxid(int64_t zxid) { last_processed_zxid_ = zxid; }
 
  private:
+  friend class TreeSnapshotLoader;  // builds a tree from a snapshot
+  friend bool EncodeTreeSnapshot(const DataTree&, size_t, const std::function<bool(std::string_view)>&);
+
   struct Hash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }

@@ -1,0 +1,110 @@
+// zab/storage/txn_log.h: the durable log of txns (proposals) and epochs, in
+// LevelDB. Not thread-safe: one owner at a time (recovery on the core thread
+// before serving, then the storage thread).
+//
+// Layout (repeated in docs/formats.md):
+//   txn record:  key   = zxid as 8 bytes big-endian (zxids are positive, so
+//                        the first byte is <= 0x7f)
+//                value = u32 crc32c(key ++ txn) big-endian, then the txn bytes
+//   metadata:    key   = 0xff ++ name ("acceptedEpoch", "currentEpoch",
+//                        "purgedThrough"); sorts after every txn key
+//                value = i64 big-endian, then u32 crc32c of those 8 bytes
+// Records are appended with strictly increasing zxids. With sync on (the
+// default, forceSync=yes) Append returns only once the batch is on disk.
+//
+// Open checks the last record: if its checksum fails (a torn write), it is
+// deleted and reported in torn_tail_zxid(). A bad checksum anywhere else is
+// reported by Scan as Corruption: the caller must stop, not skip it.
+#pragma once
+
+#include <leveldb/db.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/error.h"
+#include "zab/storage/storage_env.h"
+
+namespace cairn::storage {
+
+struct LogRecord {
+  int64_t zxid = 0;
+  std::string txn;
+};
+
+struct TxnLogOptions {
+  bool sync = true;  // fsync every batch (forceSync)
+};
+
+class TxnLog {
+ public:
+  // Opens (creating if missing) the log in dir. Fails if another process
+  // holds it (LevelDB's LOCK file) or if LevelDB finds its files corrupt.
+  static Result<std::unique_ptr<TxnLog>> Open(StorageEnv* env, const std::string& dir,
+                                              TxnLogOptions options);
+  ~TxnLog();
+
+  // Appends records as one atomic batch.
+  // REQUIRES: zxids strictly increasing and above last_zxid().
+  Result<void> Append(const std::vector<LogRecord>& records);
+
+  // Calls fn(record) for each record with from <= zxid <= to, in zxid
+  // order, verifying each checksum; stops early when fn returns false.
+  Result<void> Scan(int64_t from, int64_t to, const std::function<bool(LogRecord&)>& fn) const;
+  // The records with from <= zxid <= to, at most max_bytes of txn bytes
+  // (but at least one record if any is in range).
+  Result<std::vector<LogRecord>> ReadRange(int64_t from, int64_t to, size_t max_bytes) const;
+
+  // Deletes every record above zxid (ZAB's TRUNC). Always synced.
+  Result<void> TruncateAfter(int64_t zxid);
+  // Deletes every record at or below zxid (purge behind a snapshot) and
+  // remembers zxid as purged_through(). Always synced.
+  Result<void> DropThrough(int64_t zxid);
+
+  // Epochs are synced before these return: ZAB acts on them only after.
+  Result<void> SetAcceptedEpoch(int64_t epoch);
+  Result<void> SetCurrentEpoch(int64_t epoch);
+  int64_t accepted_epoch() const { return accepted_epoch_; }
+  int64_t current_epoch() const { return current_epoch_; }
+
+  // 0 when the log holds no record.
+  int64_t last_zxid() const { return last_zxid_; }
+  int64_t first_zxid() const { return first_zxid_; }
+  // Records at or below this zxid were dropped on purpose (0: none).
+  int64_t purged_through() const { return purged_through_; }
+  // The zxid of the torn last record Open deleted, if it found one.
+  std::optional<int64_t> torn_tail_zxid() const { return torn_tail_zxid_; }
+
+  const std::string& dir() const { return dir_; }
+
+ private:
+  TxnLog(StorageEnv* env, std::string dir, TxnLogOptions options, std::unique_ptr<leveldb::DB> db)
+      : env_(env), dir_(std::move(dir)), options_(options), db_(std::move(db)) {}
+  Result<void> Load();
+  Result<void> PutMeta(std::string_view name, int64_t value);
+  Result<std::optional<int64_t>> GetMeta(std::string_view name) const;
+  Result<void> Write(leveldb::WriteBatch* batch, bool sync, const std::string& doing);
+  // Re-reads first_zxid_ and last_zxid_ from the database.
+  Result<void> ReloadBounds();
+
+  StorageEnv* env_;
+  std::string dir_;
+  TxnLogOptions options_;
+  std::unique_ptr<leveldb::DB> db_;
+  int64_t accepted_epoch_ = 0;
+  int64_t current_epoch_ = 0;
+  int64_t last_zxid_ = 0;
+  int64_t first_zxid_ = 0;
+  int64_t purged_through_ = 0;
+  std::optional<int64_t> torn_tail_zxid_;
+};
+
+// Total size of the files in dir (the log's footprint on disk).
+int64_t DirectoryBytes(leveldb::Env* env, const std::string& dir);
+
+}  // namespace cairn::storage

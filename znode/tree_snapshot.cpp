@@ -1,0 +1,152 @@
+#include "znode/tree_snapshot.h"
+
+#include "proto/jute.h"
+#include "proto/records.h"
+#include "znode/path.h"
+
+namespace cairn::znode {
+
+namespace {
+
+constexpr char kAclTag = 'A';
+constexpr char kNodeTag = 'N';
+// path length + data length + aclRef + 5 longs + 3 ints + owner: the
+// smallest encoded node, to bound a count against the bytes present.
+constexpr size_t kNodeMinBytes = 4 + 4 + 4 + 5 * 8 + 3 * 4 + 8;
+
+}  // namespace
+
+bool IsTreeSnapshotChunk(std::string_view chunk) {
+  return !chunk.empty() && (chunk[0] == kAclTag || chunk[0] == kNodeTag);
+}
+
+bool EncodeTreeSnapshot(const DataTree& tree, size_t chunk_bytes,
+                        const std::function<bool(std::string_view)>& sink) {
+  std::string chunk(1, kAclTag);
+  {
+    proto::JuteWriter w(&chunk);
+    int32_t count = 0;
+    tree.acls_.ForEach([&](AclRef, const proto::AclList&) { ++count; });
+    w.Count(count);
+    tree.acls_.ForEach([&](AclRef ref, const proto::AclList& acl) {
+      w.Int(static_cast<int32_t>(ref));
+      proto::WriteAcls(w, acl);
+    });
+  }
+  if (!sink(chunk)) return false;
+
+  auto start = [&] {
+    chunk.assign(1, kNodeTag);
+    chunk.append(4, '\0');  // count, patched when the chunk is full
+  };
+  int32_t in_chunk = 0;
+  auto flush = [&] {
+    proto::JuteWriter(&chunk).PatchInt(1, in_chunk);
+    in_chunk = 0;
+    return sink(chunk);
+  };
+  start();
+  for (const auto& [path, node] : tree.nodes_) {
+    proto::JuteWriter w(&chunk);
+    w.String(path);
+    if (node.data_null) {
+      w.NullBuffer();
+    } else {
+      w.Buffer(node.data);
+    }
+    w.Int(static_cast<int32_t>(node.acl));
+    w.Long(node.czxid);
+    w.Long(node.mzxid);
+    w.Long(node.pzxid);
+    w.Long(node.ctime);
+    w.Long(node.mtime);
+    w.Int(node.version);
+    w.Int(node.cversion);
+    w.Int(node.aversion);
+    w.Long(node.ephemeral_owner);
+    ++in_chunk;
+    if (chunk.size() >= chunk_bytes) {
+      if (!flush()) return false;
+      start();
+    }
+  }
+  return in_chunk == 0 || flush();
+}
+
+TreeSnapshotLoader::TreeSnapshotLoader(DataTree* tree) : tree_(tree) {
+  tree_->nodes_.clear();
+  tree_->ephemerals_.clear();
+  tree_->containers_.clear();
+  tree_->ttls_.clear();
+  tree_->acls_ = AclTable();
+  tree_->data_size_ = 0;
+}
+
+Result<void> TreeSnapshotLoader::Add(std::string_view chunk) {
+  if (chunk[0] == kAclTag) return AddAcls(chunk.substr(1));
+  return AddNodes(chunk.substr(1));
+}
+
+Result<void> TreeSnapshotLoader::AddAcls(std::string_view body) {
+  proto::JuteReader r(body);
+  int32_t count = r.Count(8);
+  for (int32_t i = 0; i < count && r.ok(); ++i) {
+    int32_t ref = r.Int();
+    proto::AclList acl = proto::ReadAcls(r);
+    if (!r.ok()) break;
+    acl_refs_[ref] = tree_->acls_.Acquire(acl);  // one use held until Finish
+  }
+  if (!r.AtEnd()) return Corruption("snapshot ACL chunk does not decode");
+  return boost::outcome_v2::success();
+}
+
+Result<void> TreeSnapshotLoader::AddNodes(std::string_view body) {
+  proto::JuteReader r(body);
+  int32_t count = r.Count(kNodeMinBytes);
+  for (int32_t i = 0; i < count && r.ok(); ++i) {
+    std::string path = r.String();
+    Node node;
+    node.data = r.Buffer(&node.data_null);
+    int32_t ref = r.Int();
+    node.czxid = r.Long();
+    node.mzxid = r.Long();
+    node.pzxid = r.Long();
+    node.ctime = r.Long();
+    node.mtime = r.Long();
+    node.version = r.Int();
+    node.cversion = r.Int();
+    node.aversion = r.Int();
+    node.ephemeral_owner = r.Long();
+    if (!r.ok()) break;
+    auto acl = acl_refs_.find(ref);
+    if (acl == acl_refs_.end()) return Corruption("snapshot node " + path + " names an unknown ACL");
+    node.acl = acl->second;
+    tree_->acls_.AddUse(node.acl);
+    tree_->data_size_ += static_cast<int64_t>(path == "/" ? 0 : path.size() + node.data.size());
+    int64_t owner = node.ephemeral_owner;
+    auto [it, inserted] = tree_->nodes_.emplace(std::move(path), std::move(node));
+    if (!inserted) return Corruption("snapshot lists node " + it->first + " twice");
+    tree_->TrackSpecialKinds(it->first, owner, true);
+    ++nodes_;
+  }
+  if (!r.AtEnd()) return Corruption("snapshot node chunk does not decode");
+  return boost::outcome_v2::success();
+}
+
+Result<void> TreeSnapshotLoader::Finish(int64_t last_processed_zxid) {
+  if (tree_->nodes_.find(std::string_view("/")) == tree_->nodes_.end()) {
+    return Corruption("snapshot has no root node");
+  }
+  for (auto& [path, node] : tree_->nodes_) {
+    if (path == "/") continue;
+    Node* parent = tree_->FindMutable(ParentPath(path));
+    if (parent == nullptr) return Corruption("snapshot node " + path + " has no parent");
+    parent->children.emplace(BaseName(path));
+  }
+  for (auto& [ref, local] : acl_refs_) tree_->acls_.Release(local);
+  acl_refs_.clear();
+  tree_->last_processed_zxid_ = last_processed_zxid;
+  return boost::outcome_v2::success();
+}
+
+}  // namespace cairn::znode
