@@ -283,7 +283,8 @@ std::string Server::RunFourLetterWord(const std::string& word, Connection* self)
     kv("zk_snapshots_failed", st.snapshots.failed);
     kv("zk_last_snapshot_zxid", Hex(st.snapshots.last_zxid));
     kv("zk_last_snapshot_duration_ms", st.snapshots.last_duration_ms);
-    kv("zk_last_snapshot_fork_us", st.snapshots.last_fork_us);
+    kv("zk_last_snapshot_max_slice_us", st.snapshots.max_slice_us);
+    kv("zk_last_snapshot_preserved_nodes", st.snapshots.last_preserved);
     kv("zk_last_snapshot_bytes", st.snapshots.last_bytes);
   } else {
     // hash and stmk: known words that Cairn does not serve yet.

@@ -62,7 +62,7 @@ Result<void> Server::OpenStorage() {
                  "ZooKeeper does", config_.snap_retain_count);
   }
   snapshotter_ = std::make_unique<Snapshotter>(
-      io_, env_, snap, [this](int64_t z) { log_->committer().DropThrough(z); },
+      io_, env_, &db_, snap, [this](int64_t z) { log_->committer().DropThrough(z); },
       [this] { return MonoMs(); });
   snapshotter_->set_last_zxid(recovery_.snapshot_zxid);
   return boost::outcome_v2::success();
@@ -73,7 +73,7 @@ void Server::OnDurable(int64_t last_zxid) {
   pipeline_.OnDurable(last_zxid);
   int64_t records = log_->records_appended();
   int64_t bytes = log_->bytes_appended();
-  snapshotter_->OnApplied(db_, records - snapshot_counted_records_, bytes - snapshot_counted_bytes_);
+  snapshotter_->OnApplied(records - snapshot_counted_records_, bytes - snapshot_counted_bytes_);
   snapshot_counted_records_ = records;
   snapshot_counted_bytes_ = bytes;
 }

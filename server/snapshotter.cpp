@@ -1,19 +1,14 @@
 #include "server/snapshotter.h"
 
-#include <signal.h>
 #include <spdlog/spdlog.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
+#include <boost/asio/post.hpp>
 #include <chrono>
-#include <cstring>
-#include <string>
 
 #include "base/hex.h"
 #include "server/snapshot_content.h"
+#include "session/session_snapshot.h"
 #include "zab/storage/snapshot_file.h"
 
 namespace cairn::server {
@@ -23,28 +18,6 @@ namespace {
 int64_t MonoUs() {
   using namespace std::chrono;
   return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
-}
-
-// The snapshot child: a copy-on-write image of the parent at one zxid. It
-// touches nothing but the Database and the snapshot file, and leaves with
-// _exit so that no destructor or atexit handler of the parent's runs twice.
-[[noreturn]] void RunChild(storage::StorageEnv* env, const std::string& dir, const Database& db,
-                           pid_t parent) {
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the server
-  if (::getppid() != parent) ::_exit(3);
-  ::signal(SIGINT, SIG_DFL);
-  ::signal(SIGTERM, SIG_DFL);
-  // Drop the parent's sockets and files (a listening socket held here would
-  // keep a restarted server from binding its port).
-  ::close_range(3, ~0U, 0);
-  auto written = WriteSnapshot(env, dir, db);
-  if (!written) {
-    std::string line = "cairn-server snapshot child: " + written.error().message() + "\n";
-    ssize_t ignored = ::write(2, line.data(), line.size());
-    (void)ignored;
-    ::_exit(1);
-  }
-  ::_exit(0);
 }
 
 }  // namespace
@@ -59,23 +32,23 @@ Result<int64_t> WriteSnapshot(storage::StorageEnv* env, const std::string& dir, 
   return writer.value()->bytes_written();
 }
 
-Snapshotter::Snapshotter(boost::asio::io_context& io, storage::StorageEnv* env, Options options,
-                         PurgeLogFn purge_log, ClockFn clock_ms)
+Snapshotter::Snapshotter(boost::asio::io_context& io, storage::StorageEnv* env, Database* db,
+                         Options options, PurgeLogFn purge_log, ClockFn clock_ms)
     : io_(io),
       env_(env),
+      db_(db),
       options_(std::move(options)),
       purge_log_(std::move(purge_log)),
       clock_ms_(std::move(clock_ms)),
-      rng_(std::random_device{}()) {
+      rng_(std::random_device{}()),
+      backoff_(io) {
   Rearm();
 }
 
 Snapshotter::~Snapshotter() {
-  if (child_ > 0) {
-    ::kill(child_, SIGKILL);
-    int status = 0;
-    ::waitpid(child_, &status, 0);
-  }
+  backoff_.cancel();
+  writer_.reset();  // abandons an unfinished file
+  view_.reset();
 }
 
 void Snapshotter::Rearm() {
@@ -93,76 +66,90 @@ void Snapshotter::Rearm() {
   bytes_since_ = 0;
 }
 
-void Snapshotter::OnApplied(const Database& db, int64_t txns, int64_t txn_bytes) {
+void Snapshotter::OnApplied(int64_t txns, int64_t txn_bytes) {
   txns_since_ += txns;
   bytes_since_ += txn_bytes;
-  if (child_ > 0) return;  // one at a time; the next starts once it is done
-  if (txns_since_ >= txns_due_ || bytes_since_ >= bytes_due_) Start(db);
+  if (writer_ != nullptr) return;  // one at a time; counting goes on meanwhile
+  if (txns_since_ >= txns_due_ || bytes_since_ >= bytes_due_) Start();
 }
 
-void Snapshotter::TakeNow(const Database& db) {
-  if (child_ <= 0) Start(db);
+void Snapshotter::TakeNow() {
+  if (writer_ == nullptr) Start();
 }
 
-void Snapshotter::Start(const Database& db) {
-  int64_t zxid = db.tree().last_processed_zxid();
+void Snapshotter::Start() {
   Rearm();
+  int64_t zxid = db_->tree().last_processed_zxid();
   if (zxid == stats_.last_zxid) return;  // nothing new since the last one
-  int64_t before = MonoUs();
-  pid_t parent = ::getpid();
-  pid_t pid = ::fork();
-  if (pid == 0) RunChild(env_, options_.dir, db, parent);
-  stats_.last_fork_us = MonoUs() - before;
-  if (pid < 0) {
-    ++stats_.failed;
-    spdlog::error("snapshot not started: fork failed zxid={} error=\"{}\"", Hex(zxid), std::strerror(errno));
-    return;
-  }
-  int fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
-  if (fd < 0) {  // Linux < 5.3: cannot watch the child; do not leave it unwatched
-    ::kill(pid, SIGKILL);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    ++stats_.failed;
-    spdlog::error("snapshot not started: pidfd_open failed error=\"{}\"", std::strerror(errno));
-    return;
-  }
-  child_ = pid;
-  child_zxid_ = zxid;
-  child_started_ms_ = clock_ms_();
+  int64_t began = MonoUs();
+  zxid_ = zxid;
+  started_ms_ = clock_ms_();
+  ++job_;
+  view_ = std::make_unique<znode::SnapshotView>(&db_->tree(), kChunkBytes);
+  sessions_chunk_ = session::EncodeSessionSnapshot(db_->sessions());
+  auto post = [this](std::function<void()> fn) { boost::asio::post(io_, std::move(fn)); };
+  writer_ = std::make_unique<storage::SnapshotWriterThread>(
+      env_, options_.dir, zxid, post, [this, job = job_](Result<int64_t> bytes) {
+        if (job == job_) OnWritten(std::move(bytes));
+      });
   stats_.in_progress = true;
-  spdlog::info("snapshot started zxid={} pid={} fork_us={}", Hex(zxid), pid, stats_.last_fork_us);
-  child_exit_ = std::make_unique<boost::asio::posix::stream_descriptor>(io_, fd);
-  child_exit_->async_wait(boost::asio::posix::stream_descriptor::wait_read,
-                          [this](const boost::system::error_code& ec) {
-                            if (ec) return;  // cancelled: the destructor reaps the child
-                            int status = 0;
-                            ::waitpid(child_, &status, 0);
-                            OnChildExit(status);
-                          });
+  stats_.max_slice_us = MonoUs() - began;
+  spdlog::info("snapshot started zxid={} znodes={} sessions={}", Hex(zxid), db_->tree().NodeCount(),
+               db_->sessions().size());
+  boost::asio::post(io_, [this, job = job_] {
+    if (job == job_) Slice();
+  });
 }
 
-void Snapshotter::OnChildExit(int status) {
-  child_exit_.reset();
-  child_ = -1;
+void Snapshotter::Slice() {
+  if (view_ == nullptr || writer_ == nullptr) return;
+  if (!writer_->HasRoom()) {  // the disk is behind: wait instead of queueing more
+    backoff_.expires_after(std::chrono::milliseconds(1));
+    backoff_.async_wait([this, job = job_](const boost::system::error_code& ec) {
+      if (!ec && job == job_) Slice();
+    });
+    return;
+  }
+  int64_t began = MonoUs();
+  std::string chunk;
+  bool more = view_->Next(kNodesPerSlice, &chunk);
+  if (!chunk.empty()) writer_->Push(std::move(chunk));
+  if (!more) {
+    stats_.last_preserved = view_->preserved();
+    view_.reset();  // the tree stops keeping pre-images
+    writer_->Push(std::move(sessions_chunk_));
+    writer_->Finish();
+  }
+  stats_.max_slice_us = std::max(stats_.max_slice_us, MonoUs() - began);
+  if (more) {
+    boost::asio::post(io_, [this, job = job_] {
+      if (job == job_) Slice();
+    });
+  }
+}
+
+void Snapshotter::OnWritten(Result<int64_t> bytes) {
+  int64_t duration = clock_ms_() - started_ms_;
+  // A failure can arrive while slices are still running: stop them.
+  ++job_;
+  view_.reset();
+  writer_.reset();
+  backoff_.cancel();
   stats_.in_progress = false;
-  int64_t duration = clock_ms_() - child_started_ms_;
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+  if (!bytes) {
     ++stats_.failed;
-    spdlog::error("snapshot failed zxid={} status={} (the child's reason is on stderr)",
-                  Hex(child_zxid_), status);
+    spdlog::error("snapshot failed zxid={} reason=\"{}\"", Hex(zxid_), bytes.error().message());
     return;
   }
   ++stats_.taken;
-  stats_.last_zxid = child_zxid_;
+  stats_.last_zxid = zxid_;
   stats_.last_duration_ms = duration;
-  uint64_t size = 0;
-  env_->GetFileSize(options_.dir + "/" + storage::SnapshotName(child_zxid_), &size);
-  stats_.last_bytes = static_cast<int64_t>(size);
-  spdlog::info("snapshot written zxid={} duration_ms={} bytes={}", Hex(child_zxid_), duration, size);
+  stats_.last_bytes = bytes.value();
+  spdlog::info("snapshot written zxid={} duration_ms={} bytes={} preserved_nodes={} max_slice_us={}",
+               Hex(zxid_), duration, bytes.value(), stats_.last_preserved, stats_.max_slice_us);
   auto oldest = storage::PurgeSnapshots(env_, options_.dir, options_.retain);
   if (!oldest) {
-    spdlog::warn("snapshot purge failed error=\"{}\"", oldest.error().message());
+    spdlog::warn("snapshot purge failed reason=\"{}\"", oldest.error().message());
     return;
   }
   purge_log_(oldest.value());

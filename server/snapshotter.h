@@ -4,20 +4,20 @@
 // When enough txns have applied since the last snapshot (snapCount / 2 plus
 // a random share of snapCount / 2, so that the members of an ensemble do
 // not all snapshot at once; or half of snapSizeLimitInKb of txn bytes plus a
-// random share of the other half), the core thread forks. The child process
-// shares the parent's memory copy-on-write, so it sees the tree and the
-// session table exactly as they are at the last applied zxid; it writes the
-// snapshot file (temp, fsync, rename, directory fsync) and exits. The core
-// thread only pays for the fork itself and goes on serving. When the child
-// has succeeded, the newest snapRetainCount snapshots are kept and the log
-// records at or below the oldest kept one are dropped (purge_log).
-// A failed snapshot is logged; the next one is tried after as many txns again.
+// random share of the other half), it opens a copy-on-write SnapshotView of
+// the tree at the last applied zxid (znode/snapshot_view.h) and encodes the
+// session table at once. Then, one slice per turn of the event loop, it
+// encodes a few thousand nodes and hands the chunk to a SnapshotWriterThread,
+// which does the file IO (temp file, fsync, rename, directory fsync). Txns
+// keep applying between slices; the view keeps the snapshot exact at its
+// zxid. When the file is committed, the newest snapRetainCount snapshots are
+// kept and the log records at or below the oldest kept one are dropped
+// (purge_log). A failed snapshot is logged; the next one is tried after as
+// many txns again.
 #pragma once
 
-#include <sys/types.h>
-
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -25,17 +25,20 @@
 #include <string>
 
 #include "server/database.h"
+#include "zab/storage/snapshot_writer_thread.h"
 #include "zab/storage/storage_env.h"
+#include "znode/snapshot_view.h"
 
 namespace cairn::server {
 
 struct SnapshotStats {
-  int64_t taken = 0;          // snapshots written by this process
+  int64_t taken = 0;  // snapshots written by this process
   int64_t failed = 0;
-  int64_t last_zxid = 0;      // the newest snapshot on disk
-  int64_t last_duration_ms = 0;  // how long the child took to write it
-  int64_t last_fork_us = 0;   // how long the core thread stood still for fork()
+  int64_t last_zxid = 0;         // the newest snapshot on disk
+  int64_t last_duration_ms = 0;  // from opening the view to the committed file
   int64_t last_bytes = 0;
+  int64_t last_preserved = 0;    // nodes the view encoded early because a txn changed them
+  int64_t max_slice_us = 0;      // the longest the core thread spent in one slice
   bool in_progress = false;
 };
 
@@ -50,27 +53,33 @@ class Snapshotter {
   using PurgeLogFn = std::function<void(int64_t through_zxid)>;
   using ClockFn = std::function<int64_t()>;  // monotonic ms
 
-  Snapshotter(boost::asio::io_context& io, storage::StorageEnv* env, Options options,
+  // db must outlive the Snapshotter.
+  Snapshotter(boost::asio::io_context& io, storage::StorageEnv* env, Database* db, Options options,
               PurgeLogFn purge_log, ClockFn clock_ms);
   ~Snapshotter();
 
-  // The snapshot recovery started from (0: none), so counting starts there.
+  // The snapshot recovery started from (0: none).
   void set_last_zxid(int64_t zxid) { stats_.last_zxid = zxid; }
-  // txns applied (of txn_bytes bytes) since the previous call; db is at its
-  // last applied zxid. Starts a snapshot when one is due.
-  void OnApplied(const Database& db, int64_t txns, int64_t txn_bytes);
-  // Starts a snapshot now unless one is running (tests, operators).
-  void TakeNow(const Database& db);
+  // txns applied (of txn_bytes bytes) since the previous call. Starts a
+  // snapshot when one is due and none is running.
+  void OnApplied(int64_t txns, int64_t txn_bytes);
+  // Starts a snapshot now unless one is running.
+  void TakeNow();
 
   const SnapshotStats& stats() const { return stats_; }
 
+  static constexpr size_t kNodesPerSlice = 4096;
+  static constexpr size_t kChunkBytes = 1 << 20;
+
  private:
-  void Start(const Database& db);
+  void Start();
   void Rearm();
-  void OnChildExit(int status);
+  void Slice();
+  void OnWritten(Result<int64_t> bytes);
 
   boost::asio::io_context& io_;
   storage::StorageEnv* env_;
+  Database* db_;
   Options options_;
   PurgeLogFn purge_log_;
   ClockFn clock_ms_;
@@ -79,15 +88,20 @@ class Snapshotter {
   int64_t bytes_since_ = 0;
   int64_t txns_due_ = 0;
   int64_t bytes_due_ = 0;
-  pid_t child_ = -1;
-  int64_t child_zxid_ = 0;
-  int64_t child_started_ms_ = 0;
-  std::unique_ptr<boost::asio::posix::stream_descriptor> child_exit_;  // the child's pidfd
+
+  // The snapshot in progress.
+  std::unique_ptr<znode::SnapshotView> view_;
+  std::unique_ptr<storage::SnapshotWriterThread> writer_;
+  std::string sessions_chunk_;
+  int64_t zxid_ = 0;
+  int64_t started_ms_ = 0;
+  uint64_t job_ = 0;  // tells a stale slice or completion from the current one
+  boost::asio::steady_timer backoff_;  // waits for room in the writer's queue
   SnapshotStats stats_;
 };
 
-// Writes db as a snapshot at its last applied zxid into dir (the child
-// process's whole job; tests call it directly).
+// Writes db as a snapshot at its last applied zxid into dir, synchronously
+// (tests and tools; the server uses the Snapshotter).
 Result<int64_t> WriteSnapshot(storage::StorageEnv* env, const std::string& dir, const Database& db);
 
 }  // namespace cairn::server

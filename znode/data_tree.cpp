@@ -4,6 +4,7 @@
 
 #include "base/assert.h"
 #include "znode/path.h"
+#include "znode/snapshot_view.h"
 
 namespace cairn::znode {
 
@@ -38,6 +39,7 @@ EphemeralKind KindOfOwner(int64_t owner, bool extended_types_enabled) {
 DataTree::DataTree() { Reset(); }
 
 void DataTree::Reset() {
+  CAIRN_ASSERT(view_ == nullptr);
   nodes_.clear();
   acls_ = AclTable();
   ephemerals_.clear();
@@ -98,6 +100,8 @@ void DataTree::CreateNode(const std::string& path, std::string data, bool data_n
   Node* parent = FindMutable(parent_path);
   CAIRN_ASSERT(parent != nullptr);
   CAIRN_ASSERT(nodes_.find(path) == nodes_.end());
+  BeforeChange(parent_path, *parent);
+  BeforeInsert();
   parent->children.emplace(BaseName(path));
   // As ZooKeeper: cversion and pzxid move together, and only forwards (a
   // txn replayed after a newer create must not move them back).
@@ -114,6 +118,7 @@ void DataTree::CreateNode(const std::string& path, std::string data, bool data_n
   node.czxid = node.mzxid = node.pzxid = zxid;
   node.ctime = node.mtime = time;
   node.ephemeral_owner = ephemeral_owner;
+  OnCreated(node);
   nodes_.emplace(path, std::move(node));
   TrackSpecialKinds(path, ephemeral_owner, true);
 
@@ -129,6 +134,8 @@ void DataTree::DeleteNode(const std::string& path, int64_t zxid, WatchFires* fir
   auto it = nodes_.find(path);
   CAIRN_ASSERT(it != nodes_.end());
   CAIRN_ASSERT(it->second.children.empty());
+  BeforeChange(parent_path, *parent);
+  BeforeErase(it);
   if (auto c = parent->children.find(BaseName(path)); c != parent->children.end()) {
     parent->children.erase(c);
   }
@@ -151,6 +158,7 @@ void DataTree::SetData(const std::string& path, std::string data, bool data_null
                        int64_t time, WatchFires* fires) {
   Node* node = FindMutable(path);
   CAIRN_ASSERT(node != nullptr);
+  BeforeChange(path, *node);
   data_size_ += static_cast<int64_t>(data.size()) - static_cast<int64_t>(node->data.size());
   node->data = std::move(data);
   node->data_null = data_null;
@@ -163,6 +171,7 @@ void DataTree::SetData(const std::string& path, std::string data, bool data_null
 void DataTree::SetAcl(const std::string& path, const proto::AclList& acl, int32_t aversion) {
   Node* node = FindMutable(path);
   CAIRN_ASSERT(node != nullptr);
+  BeforeChange(path, *node);
   AclRef old = node->acl;
   node->acl = acls_.Acquire(acl);
   acls_.Release(old);
@@ -179,6 +188,22 @@ std::vector<std::string> DataTree::KillSession(int64_t session_id, int64_t zxid,
   // firing watches identically.
   for (const auto& p : paths) DeleteNode(p, zxid, fires);
   return paths;
+}
+
+void DataTree::BeforeChange(std::string_view path, Node& node) {
+  if (view_ != nullptr) view_->Preserve(path, node);
+}
+
+void DataTree::BeforeErase(NodeMap::iterator it) {
+  if (view_ != nullptr) view_->BeforeErase(it);
+}
+
+void DataTree::BeforeInsert() {
+  if (view_ != nullptr) view_->BeforeInsert();
+}
+
+void DataTree::OnCreated(Node& node) {
+  if (view_ != nullptr) view_->OnCreated(node);
 }
 
 const std::set<std::string>& DataTree::EphemeralsOf(int64_t session_id) const {

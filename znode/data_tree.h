@@ -23,6 +23,8 @@
 
 namespace cairn::znode {
 
+class SnapshotView;
+
 struct Node {
   std::string data;
   bool data_null = false;  // set with a null buffer: getData answers length -1
@@ -36,6 +38,9 @@ struct Node {
   int32_t cversion = 0;
   int32_t aversion = 0;
   int64_t ephemeral_owner = 0;
+  // The snapshot view generation that has captured this node already (see
+  // znode/snapshot_view.h); 0 = none.
+  uint32_t snapshot_mark = 0;
   std::set<std::string, std::less<>> children;
 
   // The Stat a client sees. As in ZooKeeper, the stored cversion counts
@@ -103,16 +108,25 @@ class DataTree {
 
  private:
   friend class TreeSnapshotLoader;  // builds a tree from a snapshot
+  friend class SnapshotView;        // reads it at one zxid while it changes
   friend bool EncodeTreeSnapshot(const DataTree&, size_t, const std::function<bool(std::string_view)>&);
 
   struct Hash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
+  using NodeMap = std::unordered_map<std::string, Node, Hash, std::equal_to<>>;
   Node* FindMutable(std::string_view path);
   void TrackSpecialKinds(const std::string& path, int64_t ephemeral_owner, bool add);
+  // Snapshot view hooks: called by every mutator before it changes a node.
+  void BeforeChange(std::string_view path, Node& node);
+  void BeforeErase(NodeMap::iterator it);
+  void BeforeInsert();
+  void OnCreated(Node& node);
 
-  std::unordered_map<std::string, Node, Hash, std::equal_to<>> nodes_;
+  SnapshotView* view_ = nullptr;  // the open snapshot view, if any (not owned)
+  uint32_t snapshot_generation_ = 0;  // of the last view opened
+  NodeMap nodes_;
   AclTable acls_;
   std::map<int64_t, std::set<std::string>> ephemerals_;
   std::set<std::string> containers_;

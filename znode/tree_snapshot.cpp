@@ -3,6 +3,7 @@
 #include "proto/jute.h"
 #include "proto/records.h"
 #include "znode/path.h"
+#include "znode/snapshot_view.h"
 
 namespace cairn::znode {
 
@@ -22,55 +23,23 @@ bool IsTreeSnapshotChunk(std::string_view chunk) {
 
 bool EncodeTreeSnapshot(const DataTree& tree, size_t chunk_bytes,
                         const std::function<bool(std::string_view)>& sink) {
-  std::string chunk(1, kAclTag);
-  {
-    proto::JuteWriter w(&chunk);
-    int32_t count = 0;
-    tree.acls_.ForEach([&](AclRef, const proto::AclList&) { ++count; });
-    w.Count(count);
-    tree.acls_.ForEach([&](AclRef ref, const proto::AclList& acl) {
-      w.Int(static_cast<int32_t>(ref));
-      proto::WriteAcls(w, acl);
-    });
-  }
-  if (!sink(chunk)) return false;
-
-  auto start = [&] {
-    chunk.assign(1, kNodeTag);
-    chunk.append(4, '\0');  // count, patched when the chunk is full
-  };
-  int32_t in_chunk = 0;
-  auto flush = [&] {
-    proto::JuteWriter(&chunk).PatchInt(1, in_chunk);
-    in_chunk = 0;
-    return sink(chunk);
-  };
-  start();
+  if (!sink(EncodeAclChunk(tree.acls_))) return false;
+  std::string chunk;
+  StartNodeChunk(&chunk);
+  int32_t count = 0;
   for (const auto& [path, node] : tree.nodes_) {
-    proto::JuteWriter w(&chunk);
-    w.String(path);
-    if (node.data_null) {
-      w.NullBuffer();
-    } else {
-      w.Buffer(node.data);
-    }
-    w.Int(static_cast<int32_t>(node.acl));
-    w.Long(node.czxid);
-    w.Long(node.mzxid);
-    w.Long(node.pzxid);
-    w.Long(node.ctime);
-    w.Long(node.mtime);
-    w.Int(node.version);
-    w.Int(node.cversion);
-    w.Int(node.aversion);
-    w.Long(node.ephemeral_owner);
-    ++in_chunk;
+    AppendSnapshotNode(path, node, &chunk);
+    ++count;
     if (chunk.size() >= chunk_bytes) {
-      if (!flush()) return false;
-      start();
+      FinishNodeChunk(count, &chunk);
+      if (!sink(chunk)) return false;
+      StartNodeChunk(&chunk);
+      count = 0;
     }
   }
-  return in_chunk == 0 || flush();
+  if (count == 0) return true;
+  FinishNodeChunk(count, &chunk);
+  return sink(chunk);
 }
 
 TreeSnapshotLoader::TreeSnapshotLoader(DataTree* tree) : tree_(tree) {

@@ -215,6 +215,13 @@ class Server:
         self._terminate()
         self._launch()
 
+    def restart_without_history(self):
+        """Stop, delete the data directory (snapshots and txn log), start again."""
+        self._terminate()
+        shutil.rmtree(self.datadir, ignore_errors=True)
+        os.makedirs(self.datadir, exist_ok=True)
+        self._launch()
+
     def stop(self):
         """SIGTERM (SIGKILL after 5 s), wait, and remove the directory."""
         try:

@@ -257,14 +257,14 @@ def _wait_recovered(log):
 
 
 def test_restarted_server_without_history_refuses_client_that_saw_more(server, zk_factory):
-    # Until the durable log lands, a restarted Cairn starts from an empty tree
-    # at zxid 0. Like ZooKeeper, it must refuse a client whose lastZxidSeen is
+    # A server whose data directory was lost starts from an empty tree at
+    # zxid 0. Like ZooKeeper, it must refuse a client whose lastZxidSeen is
     # ahead of it (single system image) rather than serve it an older state,
     # while a fresh client is served.
     client = zk_factory(hosts=server.hosts)
     log = StateLog(client)
     client.create("/before-restart", b"x")
-    server.restart()
+    server.restart_without_history()
     assert log.wait_for(lambda s: KazooState.SUSPENDED in s, 30.0)
     fresh = zk_factory(hosts=server.hosts)
     assert fresh.exists("/before-restart") is None
@@ -272,13 +272,18 @@ def test_restarted_server_without_history_refuses_client_that_saw_more(server, z
     assert log.states[-1] == KazooState.SUSPENDED  # still refused, never served
 
 
-@pytest.mark.skip(reason="needs the durable txn log of issue #4: without it the restarted "
-                  "server rightly refuses a client that has seen later zxids")
 def test_server_kill_and_restart_client_recovers(server, zk_factory):
     client = zk_factory(hosts=server.hosts)
     log = StateLog(client)
     client.create("/eph", ephemeral=True)
+    client.create("/kept", b"acknowledged")
     server.kill()
     assert log.wait_for(lambda s: KazooState.SUSPENDED in s)
     server.restart()
     assert _wait_recovered(log), "client stuck in %r" % (log.states,)
+    # The session came back within its timeout, so it is the same session
+    # and still owns its ephemeral; the acknowledged write survived SIGKILL.
+    assert log.states[-1] == KazooState.CONNECTED
+    assert client.get("/kept")[0] == b"acknowledged"
+    stat = client.exists("/eph")
+    assert stat is not None and stat.ephemeralOwner == client.client_id[0]

@@ -1,0 +1,149 @@
+#include "znode/snapshot_view.h"
+
+#include "base/assert.h"
+#include "proto/jute.h"
+#include "proto/records.h"
+
+namespace cairn::znode {
+
+namespace {
+constexpr char kAclTag = 'A';
+constexpr char kNodeTag = 'N';
+}  // namespace
+
+void AppendSnapshotNode(std::string_view path, const Node& node, std::string* out) {
+  proto::JuteWriter w(out);
+  w.String(path);
+  if (node.data_null) {
+    w.NullBuffer();
+  } else {
+    w.Buffer(node.data);
+  }
+  w.Int(static_cast<int32_t>(node.acl));
+  w.Long(node.czxid);
+  w.Long(node.mzxid);
+  w.Long(node.pzxid);
+  w.Long(node.ctime);
+  w.Long(node.mtime);
+  w.Int(node.version);
+  w.Int(node.cversion);
+  w.Int(node.aversion);
+  w.Long(node.ephemeral_owner);
+}
+
+void StartNodeChunk(std::string* out) {
+  out->assign(1, kNodeTag);
+  out->append(4, '\0');  // the count, patched by FinishNodeChunk
+}
+
+void FinishNodeChunk(int32_t count, std::string* out) { proto::JuteWriter(out).PatchInt(1, count); }
+
+std::string EncodeAclChunk(const AclTable& acls) {
+  std::string chunk(1, kAclTag);
+  proto::JuteWriter w(&chunk);
+  int32_t count = 0;
+  acls.ForEach([&](AclRef, const proto::AclList&) { ++count; });
+  w.Count(count);
+  acls.ForEach([&](AclRef ref, const proto::AclList& acl) {
+    w.Int(static_cast<int32_t>(ref));
+    proto::WriteAcls(w, acl);
+  });
+  return chunk;
+}
+
+SnapshotView::SnapshotView(DataTree* tree, size_t chunk_bytes)
+    : tree_(tree), chunk_bytes_(chunk_bytes) {
+  CAIRN_ASSERT(tree_->view_ == nullptr);
+  tree_->view_ = this;
+  generation_ = ++tree_->snapshot_generation_;
+  if (generation_ == 0) generation_ = ++tree_->snapshot_generation_;  // 0 means "never captured"
+  zxid_ = tree_->last_processed_zxid_;
+  cursor_ = tree_->nodes_.begin();
+  ready_.push_back(EncodeAclChunk(tree_->acls_));
+  StartNodeChunk(&preserved_chunk_);
+}
+
+SnapshotView::~SnapshotView() { tree_->view_ = nullptr; }
+
+void SnapshotView::Capture(std::string_view path, Node& node, std::string* chunk, int32_t* count) {
+  AppendSnapshotNode(path, node, chunk);
+  node.snapshot_mark = generation_;
+  ++*count;
+}
+
+void SnapshotView::CutPreserved() {
+  if (preserved_count_ == 0) return;
+  FinishNodeChunk(preserved_count_, &preserved_chunk_);
+  ready_.push_back(std::move(preserved_chunk_));
+  StartNodeChunk(&preserved_chunk_);
+  preserved_count_ = 0;
+}
+
+void SnapshotView::Preserve(std::string_view path, Node& node) {
+  if (node.snapshot_mark == generation_) return;  // captured already, or born after the view
+  Capture(path, node, &preserved_chunk_, &preserved_count_);
+  ++preserved_;
+  if (preserved_chunk_.size() >= chunk_bytes_) CutPreserved();
+}
+
+void SnapshotView::BeforeErase(DataTree::NodeMap::iterator it) {
+  Preserve(it->first, it->second);
+  if (it == cursor_) ++cursor_;
+}
+
+void SnapshotView::BeforeInsert() {
+  auto& nodes = tree_->nodes_;
+  if (static_cast<double>(nodes.size() + 1) <=
+      static_cast<double>(nodes.bucket_count()) * nodes.max_load_factor()) {
+    return;
+  }
+  // The insert will rehash and invalidate the cursor: capture the rest now.
+  std::string chunk;
+  int32_t count = 0;
+  StartNodeChunk(&chunk);
+  for (; cursor_ != nodes.end(); ++cursor_) {
+    if (cursor_->second.snapshot_mark == generation_) continue;
+    Capture(cursor_->first, cursor_->second, &chunk, &count);
+    if (chunk.size() >= chunk_bytes_) {
+      FinishNodeChunk(count, &chunk);
+      ready_.push_back(std::move(chunk));
+      StartNodeChunk(&chunk);
+      count = 0;
+    }
+  }
+  if (count > 0) {
+    FinishNodeChunk(count, &chunk);
+    ready_.push_back(std::move(chunk));
+  }
+}
+
+bool SnapshotView::Next(size_t max_nodes, std::string* chunk) {
+  if (!ready_.empty()) {
+    *chunk = std::move(ready_.front());
+    ready_.pop_front();
+    return true;
+  }
+  auto& nodes = tree_->nodes_;
+  StartNodeChunk(chunk);
+  int32_t count = 0;
+  for (size_t seen = 0; cursor_ != nodes.end() && seen < max_nodes && chunk->size() < chunk_bytes_;
+       ++cursor_, ++seen) {
+    if (cursor_->second.snapshot_mark == generation_) continue;
+    Capture(cursor_->first, cursor_->second, chunk, &count);
+  }
+  if (count > 0) {
+    FinishNodeChunk(count, chunk);
+    return true;
+  }
+  if (cursor_ != nodes.end()) {  // a slice of captured nodes only: progress, nothing to write
+    chunk->clear();
+    return true;
+  }
+  CutPreserved();  // the walk is done; what was preserved completes the picture
+  if (ready_.empty()) return false;
+  *chunk = std::move(ready_.front());
+  ready_.pop_front();
+  return true;
+}
+
+}  // namespace cairn::znode
