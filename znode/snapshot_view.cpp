@@ -38,9 +38,10 @@ void StartNodeChunk(std::string* out) {
 
 void FinishNodeChunk(int32_t count, std::string* out) { proto::JuteWriter(out).PatchInt(1, count); }
 
-std::string EncodeAclChunk(const AclTable& acls) {
+std::string EncodeAclChunk(const AclTable& acls, int64_t node_count) {
   std::string chunk(1, kAclTag);
   proto::JuteWriter w(&chunk);
+  w.Long(node_count);
   int32_t count = 0;
   acls.ForEach([&](AclRef, const proto::AclList&) { ++count; });
   w.Count(count);
@@ -59,7 +60,7 @@ SnapshotView::SnapshotView(DataTree* tree, size_t chunk_bytes)
   if (generation_ == 0) generation_ = ++tree_->snapshot_generation_;  // 0 means "never captured"
   zxid_ = tree_->last_processed_zxid_;
   cursor_ = tree_->nodes_.begin();
-  ready_.push_back(EncodeAclChunk(tree_->acls_));
+  ready_.push_back(EncodeAclChunk(tree_->acls_, static_cast<int64_t>(tree_->nodes_.size())));
   StartNodeChunk(&preserved_chunk_);
 }
 

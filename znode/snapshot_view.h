@@ -72,6 +72,6 @@ void AppendSnapshotNode(std::string_view path, const Node& node, std::string* ou
 // Starts a node chunk in *out; FinishNodeChunk patches its count.
 void StartNodeChunk(std::string* out);
 void FinishNodeChunk(int32_t count, std::string* out);
-std::string EncodeAclChunk(const AclTable& acls);
+std::string EncodeAclChunk(const AclTable& acls, int64_t node_count);
 
 }  // namespace cairn::znode

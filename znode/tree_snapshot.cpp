@@ -1,5 +1,8 @@
 #include "znode/tree_snapshot.h"
 
+#include <algorithm>
+#include <vector>
+
 #include "proto/jute.h"
 #include "proto/records.h"
 #include "znode/path.h"
@@ -23,7 +26,7 @@ bool IsTreeSnapshotChunk(std::string_view chunk) {
 
 bool EncodeTreeSnapshot(const DataTree& tree, size_t chunk_bytes,
                         const std::function<bool(std::string_view)>& sink) {
-  if (!sink(EncodeAclChunk(tree.acls_))) return false;
+  if (!sink(EncodeAclChunk(tree.acls_, static_cast<int64_t>(tree.nodes_.size())))) return false;
   std::string chunk;
   StartNodeChunk(&chunk);
   int32_t count = 0;
@@ -58,7 +61,11 @@ Result<void> TreeSnapshotLoader::Add(std::string_view chunk) {
 
 Result<void> TreeSnapshotLoader::AddAcls(std::string_view body) {
   proto::JuteReader r(body);
+  expected_nodes_ = r.Long();
   int32_t count = r.Count(8);
+  if (r.ok() && expected_nodes_ >= 0 && expected_nodes_ <= (int64_t{1} << 32)) {
+    tree_->nodes_.reserve(static_cast<size_t>(expected_nodes_));
+  }
   for (int32_t i = 0; i < count && r.ok(); ++i) {
     int32_t ref = r.Int();
     proto::AclList acl = proto::ReadAcls(r);
@@ -106,12 +113,41 @@ Result<void> TreeSnapshotLoader::Finish(int64_t last_processed_zxid) {
   if (tree_->nodes_.find(std::string_view("/")) == tree_->nodes_.end()) {
     return Corruption("snapshot has no root node");
   }
+  if (expected_nodes_ >= 0 && expected_nodes_ != nodes_) {
+    return Corruption("snapshot lists " + std::to_string(nodes_) + " nodes, its header says " +
+                      std::to_string(expected_nodes_));
+  }
+  // Children go in sorted per parent, so each set insert lands at the end
+  // (amortized constant) instead of searching a large set. The sort key
+  // carries the first 16 bytes of the name as integers, so most comparisons
+  // never touch the (scattered) name bytes.
+  struct Link {
+    Node* parent;
+    uint64_t hi, lo;  // name bytes 0-7 and 8-15, big-endian, zero-padded
+    std::string_view name;
+    bool operator<(const Link& o) const {
+      if (parent != o.parent) return parent < o.parent;
+      if (hi != o.hi) return hi < o.hi;
+      if (lo != o.lo) return lo < o.lo;
+      return name < o.name;
+    }
+  };
+  auto prefix = [](std::string_view s, size_t from) {
+    uint64_t v = 0;
+    for (size_t i = from; i < from + 8; ++i) v = (v << 8) | (i < s.size() ? static_cast<uint8_t>(s[i]) : 0);
+    return v;
+  };
+  std::vector<Link> links;
+  links.reserve(tree_->nodes_.size());
   for (auto& [path, node] : tree_->nodes_) {
     if (path == "/") continue;
     Node* parent = tree_->FindMutable(ParentPath(path));
     if (parent == nullptr) return Corruption("snapshot node " + path + " has no parent");
-    parent->children.emplace(BaseName(path));
+    std::string_view name = BaseName(path);
+    links.push_back(Link{parent, prefix(name, 0), prefix(name, 8), name});
   }
+  std::sort(links.begin(), links.end());
+  for (const auto& l : links) l.parent->children.emplace_hint(l.parent->children.end(), l.name);
   for (auto& [ref, local] : acl_refs_) tree_->acls_.Release(local);
   acl_refs_.clear();
   tree_->last_processed_zxid_ = last_processed_zxid;

@@ -1,14 +1,15 @@
 // znode/tree_snapshot.h: the DataTree as snapshot chunks, and back. Pure.
 //
 // Chunk grammar (jute, see proto/jute.h); each chunk opens with its tag:
-//   acl chunk  := byte 'A' int count { int ref, vector<ACL> acl }*
+//   acl chunk  := byte 'A' long nodeCount int count { int ref, vector<ACL> acl }*
 //   node chunk := byte 'N' int count node*
 //   node       := ustring path, buffer data (-1 = null), int aclRef,
 //                 long czxid, long mzxid, long pzxid, long ctime, long mtime,
 //                 int version, int cversion (stored: creates), int aversion,
 //                 long ephemeralOwner
-// The acl chunk comes first; node chunks list every node (root included)
-// in any order. Children lists, ephemeral/container/TTL indexes and the
+// The acl chunk comes first and says how many nodes follow (the loader
+// sizes its map once); node chunks list every node (root included) in any
+// order. Children lists, ephemeral/container/TTL indexes and the
 // data size are derived on load, so the snapshot cannot contradict them.
 #pragma once
 
@@ -48,6 +49,7 @@ class TreeSnapshotLoader {
 
   DataTree* tree_;
   std::unordered_map<int32_t, AclRef> acl_refs_;  // snapshot ref -> this tree's ref
+  int64_t expected_nodes_ = -1;  // from the acl chunk
   int64_t nodes_ = 0;
 };
 
