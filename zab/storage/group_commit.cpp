@@ -1,5 +1,6 @@
 #include "zab/storage/group_commit.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace cairn::storage {
@@ -47,8 +48,8 @@ void GroupCommitter::Run() {
   std::vector<LogRecord> batch;
   std::vector<LogRecord> taken;
   size_t next = 0;  // first record of `taken` not yet written
+  int64_t drop = 0;  // applied once every record taken with it is written
   for (;;) {  // the storage thread's loop: runs until the destructor stops it
-    int64_t drop = 0;
     if (next == taken.size()) {
       taken.clear();
       next = 0;
@@ -56,7 +57,7 @@ void GroupCommitter::Run() {
       wake_.wait(lock, [&] { return stopping_ || !queue_.empty() || drop_through_ != 0; });
       if (queue_.empty() && drop_through_ == 0) return;  // stopping, and nothing left
       taken.swap(queue_);
-      drop = std::exchange(drop_through_, 0);
+      drop = std::max(drop, std::exchange(drop_through_, 0));
     }
     if (failed_) {  // fail-stop: drain without writing or acknowledging
       next = taken.size();
@@ -81,7 +82,8 @@ void GroupCommitter::Run() {
       first_zxid_.store(log_->first_zxid(), std::memory_order_relaxed);
       post_([cb = callbacks_.durable, last] { cb(last); });
     }
-    if (drop != 0) {
+    if (drop != 0 && next == taken.size()) {
+      drop = 0;
       auto dropped = log_->DropThrough(drop);
       if (!dropped) {
         Fail(dropped.error());
