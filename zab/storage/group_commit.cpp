@@ -83,8 +83,7 @@ void GroupCommitter::Run() {
       post_([cb = callbacks_.durable, last] { cb(last); });
     }
     if (drop != 0 && next == taken.size()) {
-      drop = 0;
-      auto dropped = log_->DropThrough(drop);
+      auto dropped = log_->DropThrough(std::exchange(drop, 0));
       if (!dropped) {
         Fail(dropped.error());
         continue;
