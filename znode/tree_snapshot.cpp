@@ -98,7 +98,7 @@ Result<void> TreeSnapshotLoader::AddNodes(std::string_view body) {
     if (acl == acl_refs_.end()) return Corruption("snapshot node " + path + " names an unknown ACL");
     node.acl = acl->second;
     tree_->acls_.AddUse(node.acl);
-    tree_->data_size_ += static_cast<int64_t>(path == "/" ? 0 : path.size() + node.data.size());
+    tree_->data_size_ += static_cast<int64_t>((path == "/" ? 0 : path.size()) + node.data.size());
     int64_t owner = node.ephemeral_owner;
     auto [it, inserted] = tree_->nodes_.emplace(std::move(path), std::move(node));
     if (!inserted) return Corruption("snapshot lists node " + it->first + " twice");
@@ -141,6 +141,7 @@ Result<void> TreeSnapshotLoader::Finish(int64_t last_processed_zxid) {
   links.reserve(tree_->nodes_.size());
   for (auto& [path, node] : tree_->nodes_) {
     if (path == "/") continue;
+    if (path.empty() || path[0] != '/') return Corruption("snapshot node path '" + path + "' is not absolute");
     Node* parent = tree_->FindMutable(ParentPath(path));
     if (parent == nullptr) return Corruption("snapshot node " + path + " has no parent");
     std::string_view name = BaseName(path);
