@@ -85,7 +85,7 @@ void Snapshotter::Start() {
   zxid_ = zxid;
   started_ms_ = clock_ms_();
   ++job_;
-  view_ = std::make_unique<znode::SnapshotView>(&db_->tree(), kChunkBytes);
+  view_ = std::make_unique<znode::SnapshotView>(&db_->tree(), kSnapshotChunkBytes);
   sessions_chunk_ = session::EncodeSessionSnapshot(db_->sessions());
   auto post = [this](std::function<void()> fn) { boost::asio::post(io_, std::move(fn)); };
   writer_ = std::make_unique<storage::SnapshotWriterThread>(

@@ -69,7 +69,6 @@ class Snapshotter {
   const SnapshotStats& stats() const { return stats_; }
 
   static constexpr size_t kNodesPerSlice = 4096;
-  static constexpr size_t kChunkBytes = 1 << 20;
 
  private:
   void Start();

@@ -395,10 +395,8 @@ TEST_CASE("TreeSnapshot: after loading, further txns apply exactly as on the ori
 
 TEST_CASE("TreeSnapshot: data on the root node counts in ApproximateDataSize after loading",
           "[znode]") {
-  // BUG (znode/tree_snapshot.cpp, TreeSnapshotLoader::AddNodes): the loader
-  // counts `path == "/" ? 0 : path.size() + data.size()`, dropping the
-  // root's data, while DataTree::SetData counts it (and ZooKeeper's
-  // approximateDataSize counts every node's data, the root's included).
+  // The root's path is not counted but its data is, as DataTree::SetData
+  // and ZooKeeper's approximateDataSize do.
   TreeHarness h;
   REQUIRE(h.SetData("/", "root data") == ErrorCode::kOk);
   REQUIRE(h.Create("/a", kPersistent, "xyz") == ErrorCode::kOk);
@@ -525,13 +523,9 @@ TEST_CASE("TreeSnapshot: a snapshot without the root makes Finish fail", "[znode
 }
 
 TEST_CASE("TreeSnapshot: a node path without a slash is Corruption, not an abort",
-          "[.bug]") {
-  // BUG (znode/tree_snapshot.cpp, TreeSnapshotLoader::Finish): every
-  // non-root path goes to ParentPath(), whose CAIRN_ASSERT requires a '/';
-  // a chunk that decodes but holds a path like "ab" or "" (a flipped byte
-  // in a path's first character does it) aborts the process instead of
-  // returning Corruption. Hidden ([.bug], not [znode]) because it aborts
-  // the test binary; run it with the tag [bug] to see the abort.
+          "[znode]") {
+  // A chunk that decodes but holds a path like "ab" (a flipped first byte
+  // does it) must not reach ParentPath(), whose assert needs a '/'.
   OneNodePerChunk t;
   std::vector<std::string> chunks = t.Without("/a/b/c");
   std::string bad = t.NodeChunk("/a/b/c");
