@@ -69,7 +69,7 @@ Result<std::unique_ptr<TxnLog>> TxnLog::Open(StorageEnv* env, const std::string&
   leveldb::DB* raw = nullptr;
   leveldb::Status s = leveldb::DB::Open(lo, dir, &raw);
   if (!s.ok()) return FromStatus(s, "open txn log " + dir);
-  std::unique_ptr<TxnLog> log(new TxnLog(env, dir, options, std::unique_ptr<leveldb::DB>(raw)));
+  std::unique_ptr<TxnLog> log(new TxnLog(dir, options, std::unique_ptr<leveldb::DB>(raw)));
   auto loaded = log->Load();
   if (!loaded) return loaded.error();
   return log;

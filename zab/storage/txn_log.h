@@ -83,8 +83,8 @@ class TxnLog {
   const std::string& dir() const { return dir_; }
 
  private:
-  TxnLog(StorageEnv* env, std::string dir, TxnLogOptions options, std::unique_ptr<leveldb::DB> db)
-      : env_(env), dir_(std::move(dir)), options_(options), db_(std::move(db)) {}
+  TxnLog(std::string dir, TxnLogOptions options, std::unique_ptr<leveldb::DB> db)
+      : dir_(std::move(dir)), options_(options), db_(std::move(db)) {}
   Result<void> Load();
   Result<void> PutMeta(std::string_view name, int64_t value);
   Result<std::optional<int64_t>> GetMeta(std::string_view name) const;
@@ -92,7 +92,6 @@ class TxnLog {
   // Re-reads first_zxid_ and last_zxid_ from the database.
   Result<void> ReloadBounds();
 
-  StorageEnv* env_;
   std::string dir_;
   TxnLogOptions options_;
   std::unique_ptr<leveldb::DB> db_;

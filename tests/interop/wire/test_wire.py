@@ -1305,7 +1305,10 @@ def test_sync_reply_body(zk, base):
 VERSION_RE = r"Zookeeper version: [^\n]+, built on [^\n]+"
 SRVR_TAIL_RE = (r"Latency min/avg/max: \d+/\d+(\.\d+)?/\d+\n"
                 r"Received: \d+\nSent: \d+\nConnections: \d+\nOutstanding: \d+\n"
-                r"Zxid: 0x[0-9a-f]+\nMode: standalone\nNode count: \d+\n")
+                r"Zxid: 0x[0-9a-f]+\nMode: standalone\nNode count: \d+\n"
+                # ZooKeeper appends lines after Node count in some modes
+                # (a leader's "Proposal sizes"); Cairn appends its storage lines.
+                r"(?:[A-Z][A-Za-z ]*: [^\n]+\n)*")
 CONN_RE = (r" /127\.0\.0\.1:\d+\[\d\]\(queued=\d+,recved=\d+,sent=\d+"
            r"(,sid=0x[0-9a-f]+,lop=[A-Z]+,est=\d+,to=\d+,lcxid=0x[0-9a-f]+,lzxid=0x[0-9a-f]+,"
            r"lresp=-?\d+,llat=\d+,minlat=\d+,avglat=\d+,maxlat=\d+)?\)\n")
