@@ -75,8 +75,9 @@ class ServerProc:
     def pid(self):
         return self.proc.pid if self.proc is not None else None
 
-    def launch(self):
-        """Start the process without waiting for it to serve."""
+    def launch(self, preexec_fn=None):
+        """Start the process without waiting for it to serve; `preexec_fn`
+        runs in the child before exec (resource limits, signal dispositions)."""
         assert self.proc is None or self.proc.poll() is not None, "already running"
         try:
             self._log_offset = os.path.getsize(self.log_path)
@@ -86,7 +87,8 @@ class ServerProc:
         try:
             self.started_at = time.monotonic()
             self.proc = subprocess.Popen(self.cmd + [self.cfg_path], stdin=subprocess.DEVNULL,
-                                         stdout=log, stderr=subprocess.STDOUT, cwd=self.basedir)
+                                         stdout=log, stderr=subprocess.STDOUT, cwd=self.basedir,
+                                         preexec_fn=preexec_fn)
         finally:
             log.close()  # the child has its own descriptor
         return self.proc
@@ -104,8 +106,8 @@ class ServerProc:
         raise RuntimeError("server did not answer ruok within %.0f s; log tail:\n%s"
                            % (timeout, self.run_log()[-4000:]))
 
-    def start(self, timeout=60.0):
-        self.launch()
+    def start(self, timeout=60.0, preexec_fn=None):
+        self.launch(preexec_fn)
         return self.wait_ready(timeout)
 
     def wait_exit(self, timeout=30.0):

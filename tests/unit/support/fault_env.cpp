@@ -57,6 +57,19 @@ void FaultEnv::FailWrites(bool on) {
   fail_writes_ = on;
 }
 
+void FaultEnv::HoldAppends(bool on) {
+  {
+    std::lock_guard lock(mu_);
+    hold_appends_ = on;
+  }
+  if (!on) released_.notify_all();
+}
+
+int FaultEnv::appends_held() const {
+  std::lock_guard lock(mu_);
+  return appends_held_;
+}
+
 int FaultEnv::syncs() const {
   std::lock_guard lock(mu_);
   return syncs_;
@@ -123,7 +136,12 @@ leveldb::Status FaultEnv::SyncDir(const std::string& dir) {
 }
 
 leveldb::Status FaultEnv::OnAppend(const std::string& path, size_t n) {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
+  if (hold_appends_) {
+    ++appends_held_;
+    released_.wait(lock, [this] { return !hold_appends_; });
+    --appends_held_;
+  }
   if (fail_writes_) return leveldb::Status::IOError(path, "injected write failure");
   states_[path].size += n;
   return leveldb::Status::OK();

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstddef>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -42,6 +43,10 @@ class FaultEnv : private MemEnvHolder, public storage::StorageEnv {
 
   void FailSyncs(bool on);   // Sync() and SyncDir() return IOError
   void FailWrites(bool on);  // Append() returns IOError
+  // While on, Append() blocks (a disk that has fallen behind); off releases
+  // the writers. Turn it off before closing anything that may be appending.
+  void HoldAppends(bool on);
+  int appends_held() const;  // Append() calls blocked right now
   int syncs() const;
 
   // Test helpers on the underlying files.
@@ -74,6 +79,9 @@ class FaultEnv : private MemEnvHolder, public storage::StorageEnv {
   std::set<std::string> strict_dirs_;
   bool fail_syncs_ = false;
   bool fail_writes_ = false;
+  bool hold_appends_ = false;
+  int appends_held_ = 0;
+  std::condition_variable released_;  // hold_appends_ turned off
   int syncs_ = 0;
 };
 
