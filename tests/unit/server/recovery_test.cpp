@@ -1,10 +1,9 @@
 // Checks startup recovery end to end on the fault-injecting in-memory env: a
 // reference Database (unit/support/reference_db.h) preps and applies a
-// workload while its txns go into a
-// TxnLog and, now and then, WriteSnapshot into the snapshot directory; then
-// Recover into a fresh Database must give the same tree and sessions, or a
-// Corruption error naming the hole when snapshots, log records or the
-// purge mark make a gapless state impossible.
+// workload while its txns go into a TxnLog and, now and then, WriteSnapshot
+// into the snapshot directory; then Recover into a fresh Database must give
+// the same tree and sessions, or a Corruption error naming the hole when
+// snapshots, log records or the purge mark make a gapless state impossible.
 #include "server/recovery.h"
 
 #include <leveldb/db.h>
