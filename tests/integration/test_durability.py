@@ -685,8 +685,9 @@ def _srvr_fields(text):
 
 
 def _dir_bytes(path):
-    return sum(os.path.getsize(os.path.join(path, n)) for n in os.listdir(path)
-               if os.path.isfile(os.path.join(path, n)))
+    """Bytes in the files under path (the txn log has a directory per segment)."""
+    return sum(os.path.getsize(os.path.join(root, n))
+               for root, _dirs, files in os.walk(path) for n in files)
 
 
 def test_mntr_and_srvr_report_the_storage_state(servers):

@@ -1,8 +1,8 @@
 #include "zab/storage/txn_log.h"
 
-#include <leveldb/iterator.h>
 #include <leveldb/write_batch.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "base/assert.h"
@@ -19,38 +19,7 @@ constexpr std::string_view kAcceptedEpoch = "acceptedEpoch";
 constexpr std::string_view kCurrentEpoch = "currentEpoch";
 constexpr std::string_view kPurgedThrough = "purgedThrough";
 
-std::string ZxidKey(int64_t zxid) {
-  std::string key;
-  PutBigEndian64(&key, static_cast<uint64_t>(zxid));
-  return key;
-}
-
-bool IsTxnKey(const leveldb::Slice& key) { return key.size() == 8 && key[0] != kMetaPrefix; }
-
-int64_t KeyZxid(const leveldb::Slice& key) {
-  return static_cast<int64_t>(GetBigEndian64(std::string_view(key.data(), key.size())));
-}
-
 std::string MetaKey(std::string_view name) { return std::string(1, kMetaPrefix) + std::string(name); }
-
-std::string EncodeValue(const std::string& key, const std::string& txn) {
-  std::string value;
-  value.reserve(4 + txn.size());
-  PutBigEndian32(&value, Crc32c(txn, Crc32c(key)));
-  value += txn;
-  return value;
-}
-
-// The txn bytes of a record, or nothing if its checksum does not match.
-std::optional<std::string_view> DecodeValue(const leveldb::Slice& key, const leveldb::Slice& value) {
-  if (value.size() < 4) return std::nullopt;
-  std::string_view v(value.data(), value.size());
-  std::string_view txn = v.substr(4);
-  if (GetBigEndian32(v) != Crc32c(txn, Crc32c(std::string_view(key.data(), key.size())))) {
-    return std::nullopt;
-  }
-  return txn;
-}
 
 leveldb::ReadOptions Verified() {
   leveldb::ReadOptions ro;
@@ -62,14 +31,17 @@ leveldb::ReadOptions Verified() {
 
 Result<std::unique_ptr<TxnLog>> TxnLog::Open(StorageEnv* env, const std::string& dir,
                                              TxnLogOptions options) {
+  env->CreateDir(dir);  // may exist already
+  std::string meta_dir = dir + "/meta";
+  env->CreateDir(meta_dir);
   leveldb::Options lo;
   lo.env = env;
   lo.create_if_missing = true;
   lo.paranoid_checks = true;  // a corrupt LevelDB file fails Open, never a silent skip
   leveldb::DB* raw = nullptr;
-  leveldb::Status s = leveldb::DB::Open(lo, dir, &raw);
+  leveldb::Status s = leveldb::DB::Open(lo, meta_dir, &raw);
   if (!s.ok()) return FromStatus(s, "open txn log " + dir);
-  std::unique_ptr<TxnLog> log(new TxnLog(dir, options, std::unique_ptr<leveldb::DB>(raw)));
+  std::unique_ptr<TxnLog> log(new TxnLog(env, dir, options, std::unique_ptr<leveldb::DB>(raw)));
   auto loaded = log->Load();
   if (!loaded) return loaded.error();
   return log;
@@ -85,78 +57,101 @@ Result<void> TxnLog::Load() {
     if (!value) return value.error();
     *field = value.value().value_or(0);
   }
-  auto bounds = ReloadBounds();
-  if (!bounds) return bounds;
-  if (last_zxid_ == 0) return boost::outcome_v2::success();
-  std::string key = ZxidKey(last_zxid_);
-  std::string value;
-  leveldb::Status s = db_->Get(Verified(), key, &value);
-  if (!s.ok()) return FromStatus(s, "read last txn of " + dir_);
-  if (DecodeValue(key, value)) return boost::outcome_v2::success();
-  // The last record does not verify: a write torn by a crash. It was never
-  // acknowledged (a reply waits for its batch's sync), so dropping it loses
-  // nothing anyone was promised.
-  leveldb::WriteBatch batch;
-  batch.Delete(key);
-  auto w = Write(&batch, true, "truncate torn tail of " + dir_);
-  if (!w) return w;
-  torn_tail_zxid_ = last_zxid_;
-  return ReloadBounds();
+  auto listed = ListSegments(env_, dir_);
+  if (!listed) return listed.error();
+  for (const auto& entry : listed.value()) {
+    if (!entry.complete) {  // a creation or deletion a crash cut short
+      auto destroyed = DestroySegment(env_, dir_, entry.path);
+      if (!destroyed) return destroyed;
+      continue;
+    }
+    auto segment = LogSegment::Open(env_, entry.path, false);
+    if (!segment) return segment.error();
+    segments_.push_back(std::move(segment).value());
+  }
+  // Empty segments (created, then a crash before their first batch) go;
+  // so does what a purge a crash interrupted left (the mark is written
+  // first).
+  for (size_t i = segments_.size(); i-- > 0;) {
+    if (segments_[i]->last_zxid() != 0) continue;
+    auto destroyed = Destroy(i);
+    if (!destroyed) return destroyed;
+  }
+  while (!segments_.empty() && segments_.front()->last_zxid() <= purged_through_) {
+    auto destroyed = Destroy(0);
+    if (!destroyed) return destroyed;
+  }
+  // Only the segment written last can end in a torn record.
+  for (size_t i = segments_.size(); i-- > 0;) {
+    if (segments_[i]->last_zxid() == 0) continue;
+    auto torn = segments_[i]->DropTornTail();
+    if (!torn) return torn.error();
+    torn_tail_zxid_ = torn.value();
+    break;
+  }
+  ReloadBounds();
+  return boost::outcome_v2::success();
 }
 
-Result<void> TxnLog::ReloadBounds() {
-  std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(Verified()));
+void TxnLog::ReloadBounds() {
   first_zxid_ = last_zxid_ = 0;
-  it->SeekToFirst();
-  if (it->Valid() && IsTxnKey(it->key())) first_zxid_ = KeyZxid(it->key());
-  it->SeekToLast();
-  while (it->Valid() && !IsTxnKey(it->key())) it->Prev();
-  if (it->Valid()) last_zxid_ = KeyZxid(it->key());
-  if (!it->status().ok()) return FromStatus(it->status(), "scan " + dir_);
-  return boost::outcome_v2::success();
+  for (const auto& s : segments_) {
+    if (s->last_zxid() <= purged_through_) continue;  // empty, or hidden by the mark
+    if (first_zxid_ == 0) {
+      if (s->first_zxid() > purged_through_) {
+        first_zxid_ = s->first_zxid();
+      } else {  // the segment straddles the mark: its first visible record
+        (void)s->Scan(purged_through_ + 1, s->last_zxid(), [&](LogRecord& r) {
+          first_zxid_ = r.zxid;
+          return false;
+        });
+        if (first_zxid_ == 0) first_zxid_ = s->last_zxid();
+      }
+    }
+    last_zxid_ = s->last_zxid();
+  }
 }
 
-Result<void> TxnLog::Write(leveldb::WriteBatch* batch, bool sync, const std::string& doing) {
-  leveldb::WriteOptions wo;
-  wo.sync = sync;
-  leveldb::Status s = db_->Write(wo, batch);
-  if (!s.ok()) return FromStatus(s, doing);
-  return boost::outcome_v2::success();
+Result<void> TxnLog::Destroy(size_t i) {
+  std::string path = segments_[i]->path();
+  segments_.erase(segments_.begin() + static_cast<std::ptrdiff_t>(i));  // closes it
+  return DestroySegment(env_, dir_, path);
 }
 
 Result<void> TxnLog::Append(const std::vector<LogRecord>& records) {
   if (records.empty()) return boost::outcome_v2::success();
-  leveldb::WriteBatch batch;
-  int64_t prev = last_zxid_;
-  for (const auto& r : records) {
-    CAIRN_ASSERT(r.zxid > prev);
-    prev = r.zxid;
-    std::string key = ZxidKey(r.zxid);
-    batch.Put(key, EncodeValue(key, r.txn));
+  CAIRN_ASSERT(records.front().zxid > last_zxid_);
+  if (segments_.empty() || segments_.back()->bytes() >= options_.segment_bytes) {
+    if (!segments_.empty() && !options_.sync) {
+      // Without per-batch syncs, close the old segment's data off before a
+      // newer one exists: a crash must not tear a record behind the newest.
+      auto synced = segments_.back()->Sync();
+      if (!synced) return synced;
+    }
+    std::string path = dir_ + "/" + SegmentName(records.front().zxid);
+    auto segment = LogSegment::Open(env_, path, true);
+    if (!segment) return segment.error();
+    leveldb::Status s = env_->SyncDir(path);
+    if (s.ok()) s = env_->SyncDir(dir_);
+    if (!s.ok()) return FromStatus(s, "create txn log segment " + path);
+    segments_.push_back(std::move(segment).value());
   }
-  auto w = Write(&batch, options_.sync, "append to txn log " + dir_);
-  if (!w) return w;
+  auto appended = segments_.back()->Append(records, options_.sync);
+  if (!appended) return appended;
   if (first_zxid_ == 0) first_zxid_ = records.front().zxid;
   last_zxid_ = records.back().zxid;
   return boost::outcome_v2::success();
 }
 
 Result<void> TxnLog::Scan(int64_t from, int64_t to, const std::function<bool(LogRecord&)>& fn) const {
-  std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(Verified()));
-  LogRecord record;
-  for (it->Seek(ZxidKey(from)); it->Valid() && IsTxnKey(it->key()); it->Next()) {
-    record.zxid = KeyZxid(it->key());
-    if (record.zxid > to) break;
-    auto txn = DecodeValue(it->key(), it->value());
-    if (!txn) {
-      return Corruption(dir_ + ": txn zxid=" + Hex(record.zxid) +
-                        " fails its checksum and is not the last record; refusing to start "
-                        "with a hole in the log");
-    }
-    record.txn.assign(txn->data(), txn->size());
-    if (!fn(record)) break;
+  from = std::max(from, purged_through_ + 1);
+  for (const auto& s : segments_) {
+    if (s->last_zxid() < from) continue;
+    if (s->first_zxid() > to) break;
+    auto scanned = s->Scan(from, to, fn);
+    if (!scanned) return scanned.error();
+    if (!scanned.value()) break;
   }
-  if (!it->status().ok()) return FromStatus(it->status(), "scan " + dir_);
   return boost::outcome_v2::success();
 }
 
@@ -174,37 +169,32 @@ Result<std::vector<LogRecord>> TxnLog::ReadRange(int64_t from, int64_t to, size_
 }
 
 Result<void> TxnLog::TruncateAfter(int64_t zxid) {
-  leveldb::WriteBatch batch;
-  std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(Verified()));
-  for (it->Seek(ZxidKey(zxid + 1)); it->Valid() && IsTxnKey(it->key()); it->Next()) {
-    batch.Delete(it->key());
+  // Newest first, so that a crash part-way leaves a log without holes.
+  while (!segments_.empty() && segments_.back()->first_zxid() > zxid) {
+    auto destroyed = Destroy(segments_.size() - 1);
+    if (!destroyed) return destroyed;
   }
-  if (!it->status().ok()) return FromStatus(it->status(), "scan " + dir_);
-  it.reset();
-  auto w = Write(&batch, true, "truncate txn log " + dir_);
-  if (!w) return w;
-  return ReloadBounds();
+  if (!segments_.empty() && segments_.back()->last_zxid() > zxid) {
+    auto truncated = segments_.back()->TruncateAfter(zxid);
+    if (!truncated) return truncated;
+  }
+  ReloadBounds();
+  return boost::outcome_v2::success();
 }
 
 Result<void> TxnLog::DropThrough(int64_t zxid) {
   if (zxid <= purged_through_) return boost::outcome_v2::success();
-  leveldb::WriteBatch batch;
-  std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(Verified()));
-  for (it->SeekToFirst(); it->Valid() && IsTxnKey(it->key()) && KeyZxid(it->key()) <= zxid; it->Next()) {
-    batch.Delete(it->key());
-  }
-  if (!it->status().ok()) return FromStatus(it->status(), "scan " + dir_);
-  it.reset();
-  // The mark goes in the same atomic batch as the deletes: recovery must
-  // never see the records gone without knowing they were dropped on purpose.
-  std::string value;
-  PutBigEndian64(&value, static_cast<uint64_t>(zxid));
-  PutBigEndian32(&value, Crc32c(value));
-  batch.Put(MetaKey(kPurgedThrough), value);
-  auto w = Write(&batch, true, "purge txn log " + dir_);
-  if (!w) return w;
+  // The mark goes first: recovery must never see records gone without
+  // knowing they were dropped on purpose.
+  auto marked = PutMeta(kPurgedThrough, zxid);
+  if (!marked) return marked;
   purged_through_ = zxid;
-  return ReloadBounds();
+  while (!segments_.empty() && segments_.front()->last_zxid() <= zxid) {
+    auto destroyed = Destroy(0);
+    if (!destroyed) return destroyed;
+  }
+  ReloadBounds();
+  return boost::outcome_v2::success();
 }
 
 Result<void> TxnLog::PutMeta(std::string_view name, int64_t v) {
@@ -213,12 +203,16 @@ Result<void> TxnLog::PutMeta(std::string_view name, int64_t v) {
   PutBigEndian32(&value, Crc32c(value));
   leveldb::WriteBatch batch;
   batch.Put(MetaKey(name), value);
-  return Write(&batch, true, "write " + std::string(name) + " to " + dir_);
+  leveldb::WriteOptions wo;
+  wo.sync = true;
+  leveldb::Status s = meta_->Write(wo, &batch);
+  if (!s.ok()) return FromStatus(s, "write " + std::string(name) + " to " + dir_);
+  return boost::outcome_v2::success();
 }
 
 Result<std::optional<int64_t>> TxnLog::GetMeta(std::string_view name) const {
   std::string value;
-  leveldb::Status s = db_->Get(Verified(), MetaKey(name), &value);
+  leveldb::Status s = meta_->Get(Verified(), MetaKey(name), &value);
   if (s.IsNotFound()) return std::optional<int64_t>();
   if (!s.ok()) return FromStatus(s, "read " + std::string(name) + " from " + dir_);
   if (value.size() != 12 || GetBigEndian32(std::string_view(value).substr(8)) !=
@@ -238,17 +232,6 @@ Result<void> TxnLog::SetCurrentEpoch(int64_t epoch) {
   auto w = PutMeta(kCurrentEpoch, epoch);
   if (w) current_epoch_ = epoch;
   return w;
-}
-
-int64_t DirectoryBytes(leveldb::Env* env, const std::string& dir) {
-  std::vector<std::string> names;
-  if (!env->GetChildren(dir, &names).ok()) return 0;
-  int64_t total = 0;
-  for (const auto& name : names) {
-    uint64_t size = 0;
-    if (env->GetFileSize(dir + "/" + name, &size).ok()) total += static_cast<int64_t>(size);
-  }
-  return total;
 }
 
 }  // namespace cairn::storage

@@ -2,15 +2,20 @@
 // LevelDB. Not thread-safe: one owner at a time (recovery on the core thread
 // before serving, then the storage thread).
 //
-// Layout (repeated in docs/formats.md):
-//   txn record:  key   = zxid as 8 bytes big-endian (zxids are positive, so
-//                        the first byte is <= 0x7f)
-//                value = u32 crc32c(key ++ txn) big-endian, then the txn bytes
-//   metadata:    key   = 0xff ++ name ("acceptedEpoch", "currentEpoch",
-//                        "purgedThrough"); sorts after every txn key
-//                value = i64 big-endian, then u32 crc32c of those 8 bytes
+// Layout (repeated in docs/formats.md): under dir,
+//   meta/                a LevelDB database of the metadata:
+//                        key   = 0xff ++ name ("acceptedEpoch", "currentEpoch",
+//                                "purgedThrough")
+//                        value = i64 big-endian, then u32 crc32c of those 8 bytes
+//   seg-<16 hex digits>/ the records, in segments (zab/storage/log_segment.h),
+//                        each named for its first zxid; appends go to the
+//                        newest, a new one starts once it holds
+//                        segment_bytes
 // Records are appended with strictly increasing zxids. With sync on (the
 // default, forceSync=yes) Append returns only once the batch is on disk.
+// DropThrough records the purge mark, hides the records at or below it, and
+// deletes the segments that hold nothing else; the rest go with their
+// segment later.
 //
 // Open checks the last record: if its checksum fails (a torn write), it is
 // deleted and reported in torn_tail_zxid(). A bad checksum anywhere else is
@@ -28,17 +33,15 @@
 #include <vector>
 
 #include "base/error.h"
+#include "zab/storage/log_segment.h"
 #include "zab/storage/storage_env.h"
 
 namespace cairn::storage {
 
-struct LogRecord {
-  int64_t zxid = 0;
-  std::string txn;
-};
-
 struct TxnLogOptions {
   bool sync = true;  // fsync every batch (forceSync)
+  // A new segment starts once the newest holds this much.
+  int64_t segment_bytes = int64_t{64} << 20;
 };
 
 class TxnLog {
@@ -63,7 +66,8 @@ class TxnLog {
   // Deletes every record above zxid (ZAB's TRUNC). Always synced.
   Result<void> TruncateAfter(int64_t zxid);
   // Deletes every record at or below zxid (purge behind a snapshot) and
-  // remembers zxid as purged_through(). Always synced.
+  // remembers zxid as purged_through(). Always synced. Segments that hold
+  // records above zxid too stay on disk until a later purge covers them.
   Result<void> DropThrough(int64_t zxid);
 
   // Epochs are synced before these return: ZAB acts on them only after.
@@ -83,18 +87,21 @@ class TxnLog {
   const std::string& dir() const { return dir_; }
 
  private:
-  TxnLog(std::string dir, TxnLogOptions options, std::unique_ptr<leveldb::DB> db)
-      : dir_(std::move(dir)), options_(options), db_(std::move(db)) {}
+  TxnLog(StorageEnv* env, std::string dir, TxnLogOptions options, std::unique_ptr<leveldb::DB> meta)
+      : env_(env), dir_(std::move(dir)), options_(options), meta_(std::move(meta)) {}
   Result<void> Load();
   Result<void> PutMeta(std::string_view name, int64_t value);
   Result<std::optional<int64_t>> GetMeta(std::string_view name) const;
-  Result<void> Write(leveldb::WriteBatch* batch, bool sync, const std::string& doing);
-  // Re-reads first_zxid_ and last_zxid_ from the database.
-  Result<void> ReloadBounds();
+  // Closes and deletes segments_[i].
+  Result<void> Destroy(size_t i);
+  // Recomputes first_zxid_ and last_zxid_ from the segments and the mark.
+  void ReloadBounds();
 
+  StorageEnv* env_;
   std::string dir_;
   TxnLogOptions options_;
-  std::unique_ptr<leveldb::DB> db_;
+  std::unique_ptr<leveldb::DB> meta_;
+  std::vector<std::unique_ptr<LogSegment>> segments_;  // oldest first
   int64_t accepted_epoch_ = 0;
   int64_t current_epoch_ = 0;
   int64_t last_zxid_ = 0;
@@ -102,8 +109,5 @@ class TxnLog {
   int64_t purged_through_ = 0;
   std::optional<int64_t> torn_tail_zxid_;
 };
-
-// Total size of the files in dir (the log's footprint on disk).
-int64_t DirectoryBytes(leveldb::Env* env, const std::string& dir);
 
 }  // namespace cairn::storage

@@ -87,7 +87,11 @@ struct Fixture {
     leveldb::Options o;
     o.env = &env;
     leveldb::DB* raw = nullptr;
-    leveldb::Status s = leveldb::DB::Open(o, kLogDir, &raw);
+    // Every record of these tests is in the log's one segment.
+    auto segments = cairn::storage::ListSegments(&env, kLogDir);
+    REQUIRE(segments);
+    REQUIRE(segments.value().size() == 1);
+    leveldb::Status s = leveldb::DB::Open(o, segments.value()[0].path, &raw);
     INFO(s.ToString());
     REQUIRE(s.ok());
     return std::unique_ptr<leveldb::DB>(raw);

@@ -98,9 +98,22 @@ std::unique_ptr<leveldb::DB> RawDb(leveldb::Env* env, const std::string& dir) {
   return std::unique_ptr<leveldb::DB>(raw);
 }
 
+// The directory of the segment holding zxid (the log must be closed).
+std::string SegmentOf(cairn::storage::StorageEnv* env, const std::string& dir, int64_t zxid) {
+  auto listed = cairn::storage::ListSegments(env, dir);
+  REQUIRE(listed);
+  std::string path;
+  for (const auto& e : listed.value()) {
+    if (e.first_zxid <= zxid) path = e.path;
+  }
+  REQUIRE(!path.empty());
+  return path;
+}
+
 // Overwrites one record's value behind the TxnLog's back (the log must be closed).
-void PutRaw(leveldb::Env* env, const std::string& dir, int64_t zxid, const std::string& value) {
-  auto db = RawDb(env, dir);
+void PutRaw(cairn::storage::StorageEnv* env, const std::string& dir, int64_t zxid,
+            const std::string& value) {
+  auto db = RawDb(env, SegmentOf(env, dir, zxid));
   leveldb::WriteOptions wo;
   wo.sync = true;
   leveldb::Status s = db->Put(wo, Key(zxid), value);
@@ -185,7 +198,12 @@ TEST_CASE("TxnLog: records are stored in the documented key and value layout", "
     AppendEach(log.get(), 1, 3);
     REQUIRE_OK(log->SetAcceptedEpoch(7));
   }
-  auto db = RawDb(&env, "/txn-layout");
+  // The records, in one segment named for the first of them.
+  auto listed = cairn::storage::ListSegments(&env, "/txn-layout");
+  REQUIRE(listed);
+  REQUIRE(listed.value().size() == 1);
+  CHECK(listed.value()[0].path == "/txn-layout/seg-0000000100000001");
+  auto db = RawDb(&env, listed.value()[0].path);
   std::unique_ptr<leveldb::Iterator> it(db->NewIterator(leveldb::ReadOptions()));
   it->SeekToFirst();
   for (int64_t i = 1; i <= 3; ++i) {
@@ -194,13 +212,17 @@ TEST_CASE("TxnLog: records are stored in the documented key and value layout", "
     CHECK(it->value().ToString() == Value(Z(i), TxnFor(Z(i))));
     it->Next();
   }
-  // Then only metadata, under 0xff-prefixed keys.
-  REQUIRE(it->Valid());
-  CHECK(it->key().ToString() == "\xff" "acceptedEpoch");
+  CHECK_FALSE(it->Valid());
+  // The metadata in its own database, under 0xff-prefixed keys.
+  auto meta = RawDb(&env, "/txn-layout/meta");
+  std::unique_ptr<leveldb::Iterator> m(meta->NewIterator(leveldb::ReadOptions()));
+  m->SeekToFirst();
+  REQUIRE(m->Valid());
+  CHECK(m->key().ToString() == "\xff" "acceptedEpoch");
   std::string v;
   cairn::PutBigEndian64(&v, 7);
   cairn::PutBigEndian32(&v, cairn::Crc32c(v));
-  CHECK(it->value().ToString() == v);
+  CHECK(m->value().ToString() == v);
 }
 
 TEST_CASE("TxnLog: ReadRange honours its bounds and max_bytes but returns at least one record",
@@ -544,4 +566,165 @@ TEST_CASE("TxnLog: a second Open of a directory fails while the first holds it",
   }
   auto again = OpenLog(env, dir);  // released on close
   CheckPrefix(ScanAll(*again), 4);
+}
+
+// ---- segments ---------------------------------------------------------------
+
+namespace {
+
+// A log whose segments roll after a few hundred bytes.
+std::unique_ptr<TxnLog> OpenSmallSegments(cairn::storage::StorageEnv* env, const std::string& dir,
+                                          bool sync = true) {
+  TxnLogOptions o;
+  o.sync = sync;
+  o.segment_bytes = 300;
+  auto log = TxnLog::Open(env, dir, o);
+  if (!log) FAIL("open " << dir << ": " << log.error().ToString());
+  return std::move(log).value();
+}
+
+// The first zxids of the segments on disk, oldest first.
+std::vector<int64_t> SegmentFirsts(cairn::storage::StorageEnv* env, const std::string& dir) {
+  auto listed = cairn::storage::ListSegments(env, dir);
+  REQUIRE(listed);
+  std::vector<int64_t> out;
+  for (const auto& e : listed.value()) {
+    CHECK(e.complete);
+    out.push_back(e.first_zxid);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("TxnLog: records span segments and read back, reopen and truncate across them",
+          "[storage]") {
+  FaultEnv env;
+  const std::string dir = "/txn-segments";
+  {
+    auto log = OpenSmallSegments(&env, dir);
+    AppendEach(log.get(), 1, 60);
+    CheckPrefix(ScanAll(*log), 60);
+  }
+  std::vector<int64_t> firsts = SegmentFirsts(&env, dir);
+  REQUIRE(firsts.size() >= 4);
+  CHECK(firsts.front() == Z(1));
+  env.Crash();
+  auto log = OpenSmallSegments(&env, dir);
+  CHECK(log->first_zxid() == Z(1));
+  CHECK(log->last_zxid() == Z(60));
+  CheckPrefix(ScanAll(*log), 60);
+  auto range = log->ReadRange(firsts[1] - 2, firsts[2] + 1, 1 << 20);  // crosses two boundaries
+  REQUIRE(range);
+  CHECK(Zxids(range.value()) == Counters(Counter(firsts[1]) - 2, Counter(firsts[2]) + 1));
+
+  // Truncating into the second segment deletes every newer one.
+  REQUIRE_OK(log->TruncateAfter(firsts[1] + 1));
+  CHECK(log->last_zxid() == firsts[1] + 1);
+  CHECK(SegmentFirsts(&env, dir) == std::vector<int64_t>{firsts[0], firsts[1]});
+  CheckPrefix(ScanAll(*log), Counter(firsts[1]) + 1);
+  // Truncating to the end of a segment leaves no empty one behind.
+  REQUIRE_OK(log->TruncateAfter(firsts[1] - 1));
+  CHECK(SegmentFirsts(&env, dir) == std::vector<int64_t>{firsts[0]});
+  REQUIRE_OK(log->Append({{firsts[1], "again"}}));
+  log.reset();
+  env.Crash();
+  log = OpenSmallSegments(&env, dir);
+  CHECK(log->last_zxid() == firsts[1]);
+}
+
+TEST_CASE("TxnLog: DropThrough deletes the segments behind the mark and hides the rest",
+          "[storage]") {
+  FaultEnv env;
+  const std::string dir = "/txn-segment-drop";
+  auto log = OpenSmallSegments(&env, dir);
+  AppendEach(log.get(), 1, 60);
+  std::vector<int64_t> firsts = SegmentFirsts(&env, dir);
+  REQUIRE(firsts.size() >= 4);
+  // Through the middle of the third segment: the first two go, the third
+  // stays but shows only the records above the mark.
+  const int64_t mark = firsts[2] + 1;
+  REQUIRE_OK(log->DropThrough(mark));
+  std::vector<int64_t> left = SegmentFirsts(&env, dir);
+  CHECK(left == std::vector<int64_t>(firsts.begin() + 2, firsts.end()));
+  CHECK(log->first_zxid() == mark + 1);
+  CHECK(Zxids(ScanAll(*log)) == Counters(Counter(mark) + 1, 60));
+  auto below = log->ReadRange(Z(1), mark, 1 << 20);
+  REQUIRE(below);
+  CHECK(below.value().empty());
+  log.reset();
+  env.Crash();
+  log = OpenSmallSegments(&env, dir);
+  CHECK(log->purged_through() == mark);
+  CHECK(log->first_zxid() == mark + 1);
+  CHECK(Zxids(ScanAll(*log)) == Counters(Counter(mark) + 1, 60));
+}
+
+TEST_CASE("TxnLog: Open removes segments a crash left half created or half deleted",
+          "[storage]") {
+  FaultEnv env;
+  const std::string dir = "/txn-segment-crash";
+  std::vector<int64_t> firsts;
+  {
+    auto log = OpenSmallSegments(&env, dir);
+    AppendEach(log.get(), 1, 60);
+    firsts = SegmentFirsts(&env, dir);
+    REQUIRE(firsts.size() >= 4);
+  }
+  const std::string oldest = dir + "/" + cairn::storage::SegmentName(firsts[0]);
+  const std::string newest = dir + "/" + cairn::storage::SegmentName(firsts.back());
+  SECTION("a deletion behind the purge mark cut short") {
+    {
+      auto log = OpenSmallSegments(&env, dir);
+      REQUIRE_OK(log->DropThrough(firsts[1] - 1));  // exactly the oldest segment
+    }
+    // As if the crash came before the segment was gone: its files are back
+    // without CURRENT, the state DestroySegment leaves first.
+    env.WriteFile(oldest + "/000003.log", "leftover");
+    auto log = OpenSmallSegments(&env, dir);
+    CHECK(SegmentFirsts(&env, dir) == std::vector<int64_t>(firsts.begin() + 1, firsts.end()));
+    CHECK(log->first_zxid() == firsts[1]);
+    CHECK(Zxids(ScanAll(*log)) == Counters(Counter(firsts[1]), 60));
+  }
+  SECTION("a creation cut short before CURRENT existed") {
+    const std::string next = dir + "/" + cairn::storage::SegmentName(Z(61));
+    env.WriteFile(next + "/MANIFEST-000001", "partial");
+    auto log = OpenSmallSegments(&env, dir);
+    CHECK(SegmentFirsts(&env, dir) == firsts);
+    CHECK(log->last_zxid() == Z(60));
+    REQUIRE_OK(log->Append({{Z(61), TxnFor(Z(61))}}));
+    CheckPrefix(ScanAll(*log), 61);
+  }
+  SECTION("an empty newest segment") {
+    {
+      auto log = OpenSmallSegments(&env, dir);
+      REQUIRE_OK(log->TruncateAfter(firsts.back()));
+      REQUIRE_OK(log->TruncateAfter(firsts.back() - 1));  // its last record goes
+    }
+    CHECK(env.FileExists(newest + "/CURRENT") == false);
+    auto log = OpenSmallSegments(&env, dir);
+    CHECK(log->last_zxid() == firsts.back() - 1);
+  }
+}
+
+TEST_CASE("TxnLog: without sync, a crash across segment rolls still leaves a prefix",
+          "[storage]") {
+  for (size_t torn : {0, 7, 100}) {
+    INFO("torn_bytes = " << torn);
+    FaultEnv env;
+    const std::string dir = "/txn-segment-unsynced-" + std::to_string(torn);
+    {
+      auto log = OpenSmallSegments(&env, dir, /*sync=*/true);
+      AppendEach(log.get(), 1, 10);
+    }
+    {
+      auto log = OpenSmallSegments(&env, dir, /*sync=*/false);
+      AppendEach(log.get(), 11, 80);
+    }
+    env.Crash(torn);
+    auto log = OpenSmallSegments(&env, dir);
+    int64_t last = log->last_zxid();
+    CHECK(last >= Z(10));
+    CheckPrefix(ScanAll(*log), Counter(last));
+  }
 }
