@@ -68,7 +68,7 @@ class Snapshotter {
 
   const SnapshotStats& stats() const { return stats_; }
 
-  static constexpr size_t kNodesPerSlice = 4096;
+  static constexpr size_t kNodesPerSlice = 2048;
 
  private:
   void Start();

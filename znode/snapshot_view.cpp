@@ -1,5 +1,7 @@
 #include "znode/snapshot_view.h"
 
+#include <cstring>
+
 #include "base/assert.h"
 #include "proto/jute.h"
 #include "proto/records.h"
@@ -11,24 +13,49 @@ constexpr char kAclTag = 'A';
 constexpr char kNodeTag = 'N';
 }  // namespace
 
+namespace {
+
+char* PutInt(char* p, int32_t v) {
+  uint32_t u = static_cast<uint32_t>(v);
+  for (int i = 3; i >= 0; --i, u >>= 8) p[i] = static_cast<char>(u & 0xff);
+  return p + 4;
+}
+
+char* PutLong(char* p, int64_t v) {
+  uint64_t u = static_cast<uint64_t>(v);
+  for (int i = 7; i >= 0; --i, u >>= 8) p[i] = static_cast<char>(u & 0xff);
+  return p + 8;
+}
+
+char* PutBytes(char* p, std::string_view bytes) {
+  p = PutInt(p, static_cast<int32_t>(bytes.size()));
+  std::memcpy(p, bytes.data(), bytes.size());
+  return p + bytes.size();
+}
+
+}  // namespace
+
+// The jute layout of tree_snapshot.h, written with one resize: this runs
+// once per node per snapshot on the core thread.
 void AppendSnapshotNode(std::string_view path, const Node& node, std::string* out) {
-  proto::JuteWriter w(out);
-  w.String(path);
-  if (node.data_null) {
-    w.NullBuffer();
-  } else {
-    w.Buffer(node.data);
-  }
-  w.Int(static_cast<int32_t>(node.acl));
-  w.Long(node.czxid);
-  w.Long(node.mzxid);
-  w.Long(node.pzxid);
-  w.Long(node.ctime);
-  w.Long(node.mtime);
-  w.Int(node.version);
-  w.Int(node.cversion);
-  w.Int(node.aversion);
-  w.Long(node.ephemeral_owner);
+  constexpr size_t kFixed = 4 + 4 + 4 + 5 * 8 + 3 * 4 + 8;  // lengths, acl, stat fields
+  size_t data = node.data_null ? 0 : node.data.size();
+  size_t at = out->size();
+  out->resize(at + kFixed + path.size() + data);
+  char* p = out->data() + at;
+  p = PutBytes(p, path);
+  p = node.data_null ? PutInt(p, -1) : PutBytes(p, node.data);
+  p = PutInt(p, static_cast<int32_t>(node.acl));
+  p = PutLong(p, node.czxid);
+  p = PutLong(p, node.mzxid);
+  p = PutLong(p, node.pzxid);
+  p = PutLong(p, node.ctime);
+  p = PutLong(p, node.mtime);
+  p = PutInt(p, node.version);
+  p = PutInt(p, node.cversion);
+  p = PutInt(p, node.aversion);
+  p = PutLong(p, node.ephemeral_owner);
+  CAIRN_ASSERT(p == out->data() + out->size());
 }
 
 void StartNodeChunk(std::string* out) {
@@ -125,6 +152,7 @@ bool SnapshotView::Next(size_t max_nodes, std::string* chunk) {
     return true;
   }
   auto& nodes = tree_->nodes_;
+  chunk->reserve(chunk_bytes_ + (64 << 10));  // one allocation for the slice
   StartNodeChunk(chunk);
   int32_t count = 0;
   for (size_t seen = 0; cursor_ != nodes.end() && seen < max_nodes && chunk->size() < chunk_bytes_;
