@@ -101,7 +101,6 @@ void DataTree::CreateNode(const std::string& path, std::string data, bool data_n
   CAIRN_ASSERT(parent != nullptr);
   CAIRN_ASSERT(nodes_.find(path) == nodes_.end());
   BeforeChange(parent_path, *parent);
-  BeforeInsert();
   parent->children.emplace(BaseName(path));
   // As ZooKeeper: cversion and pzxid move together, and only forwards (a
   // txn replayed after a newer create must not move them back).
@@ -120,6 +119,7 @@ void DataTree::CreateNode(const std::string& path, std::string data, bool data_n
   node.ephemeral_owner = ephemeral_owner;
   OnCreated(node);
   nodes_.emplace(path, std::move(node));
+  AfterInsert();
   TrackSpecialKinds(path, ephemeral_owner, true);
 
   fires->push_back({path, proto::EventType::kNodeCreated, kDataWatches, acl});
@@ -198,8 +198,8 @@ void DataTree::BeforeErase(NodeMap::iterator it) {
   if (view_ != nullptr) view_->BeforeErase(it);
 }
 
-void DataTree::BeforeInsert() {
-  if (view_ != nullptr) view_->BeforeInsert();
+void DataTree::AfterInsert() {
+  if (view_ != nullptr) view_->AfterInsert();
 }
 
 void DataTree::OnCreated(Node& node) {

@@ -121,7 +121,7 @@ class DataTree {
   // Snapshot view hooks: called by every mutator before it changes a node.
   void BeforeChange(std::string_view path, Node& node);
   void BeforeErase(NodeMap::iterator it);
-  void BeforeInsert();
+  void AfterInsert();
   void OnCreated(Node& node);
 
   SnapshotView* view_ = nullptr;  // the open snapshot view, if any (not owned)

@@ -87,6 +87,7 @@ SnapshotView::SnapshotView(DataTree* tree, size_t chunk_bytes)
   if (generation_ == 0) generation_ = ++tree_->snapshot_generation_;  // 0 means "never captured"
   zxid_ = tree_->last_processed_zxid_;
   cursor_ = tree_->nodes_.begin();
+  buckets_ = tree_->nodes_.bucket_count();
   ready_.push_back(EncodeAclChunk(tree_->acls_, static_cast<int64_t>(tree_->nodes_.size())));
   StartNodeChunk(&preserved_chunk_);
 }
@@ -116,33 +117,15 @@ void SnapshotView::Preserve(std::string_view path, Node& node) {
 
 void SnapshotView::BeforeErase(DataTree::NodeMap::iterator it) {
   Preserve(it->first, it->second);
-  if (it == cursor_) ++cursor_;
+  if (cursor_valid_ && it == cursor_) ++cursor_;
 }
 
-void SnapshotView::BeforeInsert() {
-  auto& nodes = tree_->nodes_;
-  if (static_cast<double>(nodes.size() + 1) <=
-      static_cast<double>(nodes.bucket_count()) * nodes.max_load_factor()) {
-    return;
-  }
-  // The insert will rehash and invalidate the cursor: capture the rest now.
-  std::string chunk;
-  int32_t count = 0;
-  StartNodeChunk(&chunk);
-  for (; cursor_ != nodes.end(); ++cursor_) {
-    if (cursor_->second.snapshot_mark == generation_) continue;
-    Capture(cursor_->first, cursor_->second, &chunk, &count);
-    if (chunk.size() >= chunk_bytes_) {
-      FinishNodeChunk(count, &chunk);
-      ready_.push_back(std::move(chunk));
-      StartNodeChunk(&chunk);
-      count = 0;
-    }
-  }
-  if (count > 0) {
-    FinishNodeChunk(count, &chunk);
-    ready_.push_back(std::move(chunk));
-  }
+void SnapshotView::AfterInsert() {
+  size_t buckets = tree_->nodes_.bucket_count();
+  if (buckets == buckets_) return;
+  buckets_ = buckets;
+  cursor_valid_ = false;
+  ++restarts_;
 }
 
 bool SnapshotView::Next(size_t max_nodes, std::string* chunk) {
@@ -152,6 +135,10 @@ bool SnapshotView::Next(size_t max_nodes, std::string* chunk) {
     return true;
   }
   auto& nodes = tree_->nodes_;
+  if (!cursor_valid_) {  // a rehash reordered the map: walk it again
+    cursor_ = nodes.begin();
+    cursor_valid_ = true;
+  }
   chunk->reserve(chunk_bytes_ + (64 << 10));  // one allocation for the slice
   StartNodeChunk(chunk);
   int32_t count = 0;

@@ -9,9 +9,10 @@
 // captured yet, the view encodes the node's pre-image right then and marks
 // it captured, so the walk skips it; nodes created after the view opened
 // are marked captured at birth and never appear. Erasing the node under the
-// cursor moves the cursor first. The one thing that would invalidate the
-// cursor, a rehash of the node map, is avoided: before an insert that would
-// rehash, the view encodes everything it has left at once (a rare stall).
+// cursor moves the cursor first. An insert that rehashes the node map
+// invalidates the cursor; the view then walks again from the start, skipping
+// what it has captured (the marks say which), so no slice ever does more
+// than its share of work.
 // The ACL table is encoded when the view opens, so the refs of every
 // encoded node (all as of that moment) resolve against it.
 //
@@ -49,8 +50,10 @@ class SnapshotView {
   // Hooks for DataTree's mutators.
   void Preserve(std::string_view path, Node& node);
   void BeforeErase(DataTree::NodeMap::iterator it);
-  void BeforeInsert();
   void OnCreated(Node& node) { node.snapshot_mark = generation_; }
+  void AfterInsert();
+  // How often a rehash made the walk start over.
+  int64_t restarts() const { return restarts_; }
 
  private:
   void Capture(std::string_view path, Node& node, std::string* chunk, int32_t* count);
@@ -61,6 +64,9 @@ class SnapshotView {
   uint32_t generation_;
   int64_t zxid_;
   DataTree::NodeMap::iterator cursor_;
+  bool cursor_valid_ = true;  // false after a rehash, until Next restarts the walk
+  size_t buckets_;            // the node map's bucket count the cursor belongs to
+  int64_t restarts_ = 0;
   std::deque<std::string> ready_;  // finished chunks, returned before walking further
   std::string preserved_chunk_;    // pre-images being gathered
   int32_t preserved_count_ = 0;

@@ -225,3 +225,40 @@ TEST_CASE("SnapshotView: closing a view stops preserving, a new view starts afre
   Load(chunks, t.zxid, &actual);
   RequireSameTree(expected, actual, t.paths);
 }
+
+TEST_CASE("SnapshotView: rehashes between slices, mixed with changes, restart the walk and stay exact",
+          "[znode]") {
+  RandomTree t(11);
+  for (int i = 0; i < 300; ++i) t.Mutate();
+  int64_t at = t.zxid;
+  DataTree expected;
+  Load(EncodeNow(t.tree, 1 << 20), at, &expected);
+  std::vector<std::string> chunks;
+  int64_t restarts = 0;
+  {
+    SnapshotView view(&t.tree, 256);
+    std::string chunk;
+    WatchFires fires;
+    bool more = true;
+    for (int i = 0; i < 6000 && more; ++i) {
+      ++t.zxid;
+      std::string path = "/grow" + std::to_string(i);
+      t.tree.CreateNode(path, "x", false, Acl(31), 0, t.tree.Find("/")->cversion + 1, t.zxid, 0, &fires);
+      t.paths.push_back(path);
+      if (i % 7 == 0) t.Mutate();  // changes and deletes of nodes the walk may not have reached
+      if (i % 5 == 0) {
+        more = view.Next(2, &chunk);
+        if (more && !chunk.empty()) chunks.push_back(chunk);
+      }
+    }
+    while (more) {
+      more = view.Next(3, &chunk);
+      if (more && !chunk.empty()) chunks.push_back(chunk);
+    }
+    restarts = view.restarts();
+  }
+  CHECK(restarts >= 2);  // the map grew through rehashes while the view walked it
+  DataTree actual;
+  Load(chunks, at, &actual);
+  RequireSameTree(expected, actual, t.paths);
+}
