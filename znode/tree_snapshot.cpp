@@ -64,7 +64,10 @@ Result<void> TreeSnapshotLoader::AddAcls(std::string_view body) {
   expected_nodes_ = r.Long();
   int32_t count = r.Count(8);
   if (r.ok() && expected_nodes_ >= 0 && expected_nodes_ <= (int64_t{1} << 32)) {
-    tree_->nodes_.reserve(static_cast<size_t>(expected_nodes_));
+    // Headroom for the log replayed after the snapshot: a rehash of a map
+    // of a million nodes would cost more than the replay itself.
+    tree_->nodes_.reserve(static_cast<size_t>(expected_nodes_ + expected_nodes_ / 4 + 1024));
+    links_.reserve(static_cast<size_t>(expected_nodes_));
   }
   for (int32_t i = 0; i < count && r.ok(); ++i) {
     int32_t ref = r.Int();
@@ -74,6 +77,24 @@ Result<void> TreeSnapshotLoader::AddAcls(std::string_view body) {
   }
   if (!r.AtEnd()) return Corruption("snapshot ACL chunk does not decode");
   return boost::outcome_v2::success();
+}
+
+namespace {
+
+// Name bytes [from, from + 8) as a big-endian integer, zero-padded.
+uint64_t NamePrefix(std::string_view s, size_t from) {
+  uint64_t v = 0;
+  for (size_t i = from; i < from + 8; ++i) v = (v << 8) | (i < s.size() ? static_cast<uint8_t>(s[i]) : 0);
+  return v;
+}
+
+}  // namespace
+
+bool TreeSnapshotLoader::Link::operator<(const Link& o) const {
+  if (parent != o.parent) return parent < o.parent;
+  if (hi != o.hi) return hi < o.hi;
+  if (lo != o.lo) return lo < o.lo;
+  return name() < o.name();
 }
 
 Result<void> TreeSnapshotLoader::AddNodes(std::string_view body) {
@@ -104,6 +125,18 @@ Result<void> TreeSnapshotLoader::AddNodes(std::string_view body) {
     if (!inserted) return Corruption("snapshot lists node " + it->first + " twice");
     tree_->TrackSpecialKinds(it->first, owner, true);
     ++nodes_;
+    if (it->first != "/") {
+      const std::string& key = it->first;
+      if (key[0] != '/') return Corruption("snapshot node path '" + key + "' is not absolute");
+      std::string_view name = BaseName(key);
+      Link link;
+      link.parent = tree_->FindMutable(ParentPath(key));  // resolved in Finish if it comes later
+      link.hi = NamePrefix(name, 0);
+      link.lo = NamePrefix(name, 8);
+      link.path = key;
+      link.name_size = static_cast<uint32_t>(name.size());
+      links_.push_back(link);
+    }
   }
   if (!r.AtEnd()) return Corruption("snapshot node chunk does not decode");
   return boost::outcome_v2::success();
@@ -117,38 +150,26 @@ Result<void> TreeSnapshotLoader::Finish(int64_t last_processed_zxid) {
     return Corruption("snapshot lists " + std::to_string(nodes_) + " nodes, its header says " +
                       std::to_string(expected_nodes_));
   }
-  // Children go in sorted per parent, so each set insert lands at the end
-  // (amortized constant) instead of searching a large set. The sort key
-  // carries the first 16 bytes of the name as integers, so most comparisons
-  // never touch the (scattered) name bytes.
-  struct Link {
-    Node* parent;
-    uint64_t hi, lo;  // name bytes 0-7 and 8-15, big-endian, zero-padded
-    std::string_view name;
-    bool operator<(const Link& o) const {
-      if (parent != o.parent) return parent < o.parent;
-      if (hi != o.hi) return hi < o.hi;
-      if (lo != o.lo) return lo < o.lo;
-      return name < o.name;
-    }
-  };
-  auto prefix = [](std::string_view s, size_t from) {
-    uint64_t v = 0;
-    for (size_t i = from; i < from + 8; ++i) v = (v << 8) | (i < s.size() ? static_cast<uint8_t>(s[i]) : 0);
-    return v;
-  };
-  std::vector<Link> links;
-  links.reserve(tree_->nodes_.size());
-  for (auto& [path, node] : tree_->nodes_) {
-    if (path == "/") continue;
-    if (path.empty() || path[0] != '/') return Corruption("snapshot node path '" + path + "' is not absolute");
-    Node* parent = tree_->FindMutable(ParentPath(path));
-    if (parent == nullptr) return Corruption("snapshot node " + path + " has no parent");
-    std::string_view name = BaseName(path);
-    links.push_back(Link{parent, prefix(name, 0), prefix(name, 8), name});
+  for (auto& l : links_) {
+    if (l.parent != nullptr) continue;
+    l.parent = tree_->FindMutable(ParentPath(l.path));
+    if (l.parent == nullptr) return Corruption("snapshot node " + std::string(l.path) + " has no parent");
   }
-  std::sort(links.begin(), links.end());
-  for (const auto& l : links) l.parent->children.emplace_hint(l.parent->children.end(), l.name);
+  std::sort(links_.begin(), links_.end());
+  std::string name;
+  for (const auto& l : links_) {
+    if (l.name_size <= 16) {  // rebuilt from the prefix: no trip to the path bytes
+      name.resize(l.name_size);
+      for (uint32_t i = 0; i < l.name_size; ++i) {
+        uint64_t word = i < 8 ? l.hi : l.lo;
+        name[i] = static_cast<char>((word >> (8 * (7 - i % 8))) & 0xff);
+      }
+      l.parent->children.emplace_hint(l.parent->children.end(), name);
+    } else {
+      l.parent->children.emplace_hint(l.parent->children.end(), l.name());
+    }
+  }
+  links_ = {};
   for (auto& [ref, local] : acl_refs_) tree_->acls_.Release(local);
   acl_refs_.clear();
   tree_->last_processed_zxid_ = last_processed_zxid;
