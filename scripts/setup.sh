@@ -13,6 +13,7 @@ build_pkgs=(
   libboost-dev                 # Asio, Beast, Outcome (header-only in 1.74)
   nlohmann-json3-dev libleveldb-dev libsnappy-dev
   libspdlog-dev libfmt-dev libssl-dev libcli11-dev
+  libjemalloc-dev              # the server's allocator (docs/benchmarks.md)
   catch2                       # Catch2 v2
 )
 test_pkgs=(
