@@ -1,5 +1,6 @@
 #include "znode/pending_changes.h"
 
+#include <algorithm>
 #include <set>
 
 #include "base/assert.h"
@@ -43,28 +44,59 @@ void PendingChanges::Add(ChangeRecord record) {
   }
   order_.emplace_back(record.zxid, record.path);
   std::string path = record.path;
-  latest_[path] = std::move(record);
+  SetLatest(path, std::move(record));
+}
+
+void PendingChanges::SetLatest(const std::string& path, std::optional<ChangeRecord> record) {
+  auto it = latest_.find(path);
+  if (it != latest_.end() && it->second.exists && it->second.stat.ephemeral_owner != 0) {
+    auto owner = owned_.find(it->second.stat.ephemeral_owner);
+    owner->second.erase(path);
+    if (owner->second.empty()) owned_.erase(owner);
+  }
+  if (!record) {
+    if (it != latest_.end()) latest_.erase(it);
+    return;
+  }
+  if (record->exists && record->stat.ephemeral_owner != 0) {
+    owned_[record->stat.ephemeral_owner].insert(path);
+  }
+  if (it != latest_.end()) {
+    it->second = std::move(*record);
+  } else {
+    latest_.emplace(path, std::move(*record));
+  }
 }
 
 std::vector<std::string> PendingChanges::EphemeralsOf(int64_t session_id) const {
-  std::set<std::string> paths(tree_->EphemeralsOf(session_id).begin(),
-                              tree_->EphemeralsOf(session_id).end());
   // The latest record of a path decides: it will be this session's
-  // ephemeral only if it exists and this session owns it.
-  for (const auto& [path, rec] : latest_) {
-    if (rec.exists && rec.stat.ephemeral_owner == session_id) {
-      paths.insert(path);
-    } else {
-      paths.erase(path);
+  // ephemeral only if it exists and this session owns it. The overlay can
+  // hold hundreds of thousands of records (a burst of closing sessions
+  // queues all their deletes), so it is never scanned: the tree's
+  // ephemerals are checked against it one lookup each, and owned_ lists
+  // the overlay's own.
+  auto owned = [&](const ChangeRecord& rec) {
+    return rec.exists && rec.stat.ephemeral_owner == session_id;
+  };
+  const std::set<std::string>& in_tree = tree_->EphemeralsOf(session_id);
+  std::vector<std::string> paths;
+  for (const auto& path : in_tree) {
+    auto it = latest_.find(path);
+    if (it == latest_.end() || owned(it->second)) paths.push_back(path);
+  }
+  if (auto mine = owned_.find(session_id); mine != owned_.end()) {
+    for (const auto& path : mine->second) {
+      if (in_tree.count(path) == 0) paths.push_back(path);
     }
   }
-  return {paths.begin(), paths.end()};
+  std::sort(paths.begin(), paths.end());
+  return paths;
 }
 
 void PendingChanges::ApplyCommitted(int64_t applied_zxid) {
   while (!order_.empty() && order_.front().first <= applied_zxid) {
     auto it = latest_.find(order_.front().second);
-    if (it != latest_.end() && it->second.zxid == order_.front().first) latest_.erase(it);
+    if (it != latest_.end() && it->second.zxid == order_.front().first) SetLatest(it->first, std::nullopt);
     order_.pop_front();
   }
 }
@@ -84,11 +116,7 @@ void PendingChanges::CommitScope() {
 void PendingChanges::RollbackScope() {
   CAIRN_ASSERT(in_scope_);
   for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
-    if (it->second) {
-      latest_[it->first] = std::move(*it->second);
-    } else {
-      latest_.erase(it->first);
-    }
+    SetLatest(it->first, std::move(it->second));
     order_.pop_back();
   }
   in_scope_ = false;

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -51,8 +52,14 @@ class PendingChanges {
   size_t size() const { return order_.size(); }
 
  private:
+  // Sets (or, with nullopt, drops) the latest record of path, keeping
+  // owned_ in step.
+  void SetLatest(const std::string& path, std::optional<ChangeRecord> record);
+
   const DataTree* tree_;
   std::unordered_map<std::string, ChangeRecord> latest_;
+  // owner -> paths whose latest record exists with that ephemeralOwner.
+  std::unordered_map<int64_t, std::unordered_set<std::string>> owned_;
   std::deque<std::pair<int64_t, std::string>> order_;
   bool in_scope_ = false;
   // For rollback: the record each scoped Add replaced (nullopt if none).

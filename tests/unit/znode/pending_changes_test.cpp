@@ -134,3 +134,19 @@ TEST_CASE("PendingChanges: an ephemeral deleted and re-created by another owner 
   pc.Add(Record(102, "/p/e2", true, 0, kSession));
   CHECK(pc.EphemeralsOf(kSession) == std::vector<std::string>{"/p/e2"});
 }
+
+TEST_CASE("PendingChanges: EphemeralsOf lists each path once, whatever the overlay did to it",
+          "[znode]") {
+  TreeHarness h;
+  REQUIRE(h.Create("/t", 1, "", kSession) == proto::ErrorCode::kOk);
+  PendingChanges pc(&h.tree);
+  pc.Add(Record(40, "/t", false));
+  pc.Add(Record(41, "/t", true, 0, kSession));  // deleted and re-created by the same session
+  pc.Add(Record(42, "/n", true, 0, kSession));
+  pc.Add(Record(43, "/n", false));              // created and deleted while pending
+  for (int i = 0; i < 1000; ++i) {              // other sessions' pending deletes
+    pc.Add(Record(100 + i, "/x" + std::to_string(i), false, 0, kOtherSession));
+  }
+  CHECK(pc.EphemeralsOf(kSession) == std::vector<std::string>{"/t"});
+  CHECK(pc.EphemeralsOf(kOtherSession).empty());
+}
