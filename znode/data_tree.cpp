@@ -99,7 +99,6 @@ void DataTree::CreateNode(const std::string& path, std::string data, bool data_n
   std::string_view parent_path = ParentPath(path);
   Node* parent = FindMutable(parent_path);
   CAIRN_ASSERT(parent != nullptr);
-  CAIRN_ASSERT(nodes_.find(path) == nodes_.end());
   BeforeChange(parent_path, *parent);
   parent->children.emplace(BaseName(path));
   // As ZooKeeper: cversion and pzxid move together, and only forwards (a
@@ -118,7 +117,10 @@ void DataTree::CreateNode(const std::string& path, std::string data, bool data_n
   node.ctime = node.mtime = time;
   node.ephemeral_owner = ephemeral_owner;
   OnCreated(node);
-  nodes_.emplace(path, std::move(node));
+  // One lookup on the hot path: the insert itself says whether the node
+  // existed (it never may: prep checked).
+  bool inserted = nodes_.emplace(path, std::move(node)).second;
+  CAIRN_ASSERT(inserted);
   AfterInsert();
   TrackSpecialKinds(path, ephemeral_owner, true);
 

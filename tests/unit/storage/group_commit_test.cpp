@@ -10,7 +10,6 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <limits>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -18,6 +17,7 @@
 
 #include "base/hex.h"
 #include "unit/support/fault_env.h"
+#include "unit/support/log_records.h"
 
 using cairn::Error;
 using cairn::ErrorKind;
@@ -25,16 +25,17 @@ using cairn::storage::GroupCommitter;
 using cairn::storage::LogRecord;
 using cairn::storage::TxnLog;
 using cairn::storage::TxnLogOptions;
+using cairn::testing::Counters;
 using cairn::testing::FaultEnv;
+using cairn::testing::ScanAll;
+using cairn::testing::Z;
+using cairn::testing::Zxids;
 
 namespace {
 
 using namespace std::chrono_literals;
 
 constexpr auto kTimeout = 10s;
-constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
-
-int64_t Z(int64_t counter, int64_t epoch = 1) { return (epoch << 32) | counter; }
 
 std::string TxnFor(int64_t zxid) { return "txn-" + cairn::Hex(zxid); }
 
@@ -42,28 +43,6 @@ std::unique_ptr<TxnLog> OpenLog(FaultEnv* env, const std::string& dir) {
   auto log = TxnLog::Open(env, dir, TxnLogOptions{});
   if (!log) FAIL("open " << dir << ": " << log.error().ToString());
   return std::move(log).value();
-}
-
-std::vector<LogRecord> ScanAll(const TxnLog& log) {
-  std::vector<LogRecord> out;
-  auto scanned = log.Scan(0, kMax, [&](LogRecord& r) {
-    out.push_back(r);
-    return true;
-  });
-  if (!scanned) FAIL("scan: " << scanned.error().ToString());
-  return out;
-}
-
-std::vector<int64_t> Zxids(const std::vector<LogRecord>& records) {
-  std::vector<int64_t> out;
-  for (const auto& r : records) out.push_back(r.zxid);
-  return out;
-}
-
-std::vector<int64_t> Counters(int64_t from, int64_t to) {
-  std::vector<int64_t> out;
-  for (int64_t i = from; i <= to; ++i) out.push_back(Z(i));
-  return out;
 }
 
 // The core thread's queue: `post` pushes, the test thread runs. It can also

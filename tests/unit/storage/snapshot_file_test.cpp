@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "unit/support/fault_env.h"
+#include "unit/support/log_records.h"
 
 using cairn::ErrorKind;
 using cairn::storage::ListSnapshots;
@@ -21,16 +22,9 @@ using cairn::storage::SnapshotName;
 using cairn::storage::SnapshotReader;
 using cairn::storage::SnapshotWriter;
 using cairn::testing::FaultEnv;
-
-#define REQUIRE_OK(expr)                                                           \
-  do {                                                                             \
-    auto&& req_ok_result = (expr);                                                 \
-    if (!req_ok_result) FAIL(#expr << ": " << req_ok_result.error().ToString()); \
-  } while (0)
+using cairn::testing::Z;
 
 namespace {
-
-int64_t Z(int64_t counter, int64_t epoch = 1) { return (epoch << 32) | counter; }
 
 // What a reader got out of a file: the chunks, or the first error.
 struct ReadBack {

@@ -11,7 +11,6 @@
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <filesystem>
-#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,25 +19,20 @@
 #include "base/endian.h"
 #include "base/hex.h"
 #include "unit/support/fault_env.h"
+#include "unit/support/log_records.h"
 
 using cairn::ErrorKind;
 using cairn::storage::LogRecord;
 using cairn::storage::TxnLog;
 using cairn::storage::TxnLogOptions;
+using cairn::testing::Counters;
 using cairn::testing::FaultEnv;
-
-#define REQUIRE_OK(expr)                                                   \
-  do {                                                                     \
-    auto&& req_ok_result = (expr);                                         \
-    if (!req_ok_result) FAIL(#expr << ": " << req_ok_result.error().ToString()); \
-  } while (0)
+using cairn::testing::ScanAll;
+using cairn::testing::Z;
+using cairn::testing::Zxids;
 
 namespace {
 
-constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
-
-// Zxids as ZAB makes them: epoch in the high 32 bits, counter in the low.
-int64_t Z(int64_t counter, int64_t epoch = 1) { return (epoch << 32) | counter; }
 int64_t Counter(int64_t zxid) { return zxid & 0xffffffff; }
 
 std::string TxnFor(int64_t zxid) { return "txn-" + cairn::Hex(zxid) + std::string(zxid % 7, '.'); }
@@ -53,28 +47,6 @@ std::unique_ptr<TxnLog> OpenLog(cairn::storage::StorageEnv* env, const std::stri
 // Appends counters [from, to] of epoch 1, one batch per record.
 void AppendEach(TxnLog* log, int64_t from, int64_t to) {
   for (int64_t i = from; i <= to; ++i) REQUIRE_OK(log->Append({LogRecord{Z(i), TxnFor(Z(i))}}));
-}
-
-std::vector<LogRecord> ScanAll(const TxnLog& log) {
-  std::vector<LogRecord> out;
-  auto scanned = log.Scan(0, kMax, [&](LogRecord& r) {
-    out.push_back(r);
-    return true;
-  });
-  if (!scanned) FAIL("scan: " << scanned.error().ToString());
-  return out;
-}
-
-std::vector<int64_t> Zxids(const std::vector<LogRecord>& records) {
-  std::vector<int64_t> out;
-  for (const auto& r : records) out.push_back(r.zxid);
-  return out;
-}
-
-std::vector<int64_t> Counters(int64_t from, int64_t to) {
-  std::vector<int64_t> out;
-  for (int64_t i = from; i <= to; ++i) out.push_back(Z(i));
-  return out;
 }
 
 // The record layout of txn_log.h, rebuilt independently.
@@ -181,12 +153,12 @@ TEST_CASE("TxnLog: appended records read back in zxid order with their bytes", "
   }
   SECTION("Scan stops when the callback returns false") {
     int calls = 0;
-    REQUIRE_OK(log->Scan(0, kMax, [&](LogRecord&) { return ++calls < 3; }));
+    REQUIRE_OK(log->Scan(0, cairn::testing::kMaxZxid, [&](LogRecord&) { return ++calls < 3; }));
     CHECK(calls == 3);
   }
   SECTION("Scan beyond the last record sees nothing") {
     int calls = 0;
-    REQUIRE_OK(log->Scan(zxids.back() + 1, kMax, [&](LogRecord&) { return ++calls > 0; }));
+    REQUIRE_OK(log->Scan(zxids.back() + 1, cairn::testing::kMaxZxid, [&](LogRecord&) { return ++calls > 0; }));
     CHECK(calls == 0);
   }
 }
@@ -237,14 +209,14 @@ TEST_CASE("TxnLog: ReadRange honours its bounds and max_bytes but returns at lea
     return Zxids(r.value());
   };
   CHECK(range(Z(3), Z(7), 1 << 20) == Counters(3, 7));
-  CHECK(range(0, kMax, 1 << 20) == Counters(1, 10));
+  CHECK(range(0, cairn::testing::kMaxZxid, 1 << 20) == Counters(1, 10));
   CHECK(range(Z(3), Z(7), 300) == Counters(3, 5));  // exactly fits
   CHECK(range(Z(3), Z(7), 299) == Counters(3, 4));
   CHECK(range(Z(3), Z(7), 100) == Counters(3, 3));
   CHECK(range(Z(3), Z(7), 1) == Counters(3, 3));  // too small, still one record
   CHECK(range(Z(3), Z(7), 0) == Counters(3, 3));
   CHECK(range(Z(7), Z(7), 0) == Counters(7, 7));
-  CHECK(range(Z(11), kMax, 1 << 20).empty());
+  CHECK(range(Z(11), cairn::testing::kMaxZxid, 1 << 20).empty());
   CHECK(range(Z(6), Z(5), 1 << 20).empty());  // from > to
 
   auto bytes = log->ReadRange(Z(2), Z(2), 1 << 20);
@@ -511,7 +483,7 @@ TEST_CASE("TxnLog: an earlier record failing its checksum makes Scan fail with C
   CHECK(log->last_zxid() == Z(5));
 
   std::vector<int64_t> seen;
-  auto scanned = log->Scan(0, kMax, [&](LogRecord& r) {
+  auto scanned = log->Scan(0, cairn::testing::kMaxZxid, [&](LogRecord& r) {
     seen.push_back(r.zxid);
     return true;
   });
@@ -525,7 +497,7 @@ TEST_CASE("TxnLog: an earlier record failing its checksum makes Scan fail with C
   CHECK(range.error().kind() == ErrorKind::kCorruption);
 
   // Ranges that avoid the bad record still read.
-  auto after = log->ReadRange(Z(4), kMax, 1 << 20);
+  auto after = log->ReadRange(Z(4), cairn::testing::kMaxZxid, 1 << 20);
   REQUIRE(after);
   CHECK(Zxids(after.value()) == Counters(4, 5));
 }

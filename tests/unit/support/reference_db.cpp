@@ -109,7 +109,8 @@ std::string ChildPath(const std::string& parent, const std::string& child) {
   return parent == "/" ? "/" + child : parent + "/" + child;
 }
 
-// The names of the fields in which a and b differ, comma-separated.
+}  // namespace
+
 std::string DiffNode(const znode::DataTree& ta, const znode::Node& a, const znode::DataTree& tb,
                      const znode::Node& b) {
   std::string d;
@@ -131,8 +132,6 @@ std::string DiffNode(const znode::DataTree& ta, const znode::Node& a, const znod
   field("children", a.children == b.children);
   return d;
 }
-
-}  // namespace
 
 void RequireSameState(const server::Database& want, const server::Database& got) {
   const znode::DataTree& a = want.tree();

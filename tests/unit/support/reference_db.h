@@ -65,6 +65,11 @@ class ReferenceDb {
 // state.
 void Workload(ReferenceDb& w, int round);
 
+// The names of the stored fields in which a and b differ, comma-separated
+// ("" if none).
+std::string DiffNode(const znode::DataTree& ta, const znode::Node& a, const znode::DataTree& tb,
+                     const znode::Node& b);
+
 // Requires that got holds want's tree, sessions (ids, timeouts, passwords)
 // and zxid counter; reports the first differing nodes.
 void RequireSameState(const server::Database& want, const server::Database& got);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "proto/jute.h"
+#include "unit/support/reference_db.h"
 #include "unit/znode/harness.h"
 #include "znode/path.h"
 
@@ -190,27 +191,12 @@ std::string ChildPath(const std::string& parent, const std::string& child) {
   return parent == "/" ? "/" + child : parent + "/" + child;
 }
 
-// The differences between two nodes at path ("" if none).
-std::string DiffNode(const std::string& path, const znode::DataTree& ta, const znode::Node& a,
-                     const znode::DataTree& tb, const znode::Node& b) {
-  std::string d;
-  auto field = [&](const char* name, bool same) {
-    if (!same) d += std::string(d.empty() ? "" : ", ") + name;
-  };
-  field("data", a.data == b.data);
-  field("data_null", a.data_null == b.data_null);
-  field("acl", ta.AclOf(a) == tb.AclOf(b));
-  field("czxid", a.czxid == b.czxid);
-  field("mzxid", a.mzxid == b.mzxid);
-  field("pzxid", a.pzxid == b.pzxid);
-  field("ctime", a.ctime == b.ctime);
-  field("mtime", a.mtime == b.mtime);
-  field("version", a.version == b.version);
-  field("cversion", a.cversion == b.cversion);
-  field("aversion", a.aversion == b.aversion);
-  field("ephemeral_owner", a.ephemeral_owner == b.ephemeral_owner);
-  field("children", a.children == b.children);
-  field("ClientStat", a.ClientStat() == b.ClientStat());
+// The differences between two nodes at path ("" if none): the stored
+// fields, and the Stat a client would see.
+std::string DiffNodeAt(const std::string& path, const znode::DataTree& ta, const znode::Node& a,
+                       const znode::DataTree& tb, const znode::Node& b) {
+  std::string d = cairn::testing::DiffNode(ta, a, tb, b);
+  if (!(a.ClientStat() == b.ClientStat())) d += std::string(d.empty() ? "" : ", ") + "ClientStat";
   return d.empty() ? d : path + ": " + d;
 }
 
@@ -237,7 +223,7 @@ void RequireSameTree(const znode::DataTree& want, const znode::DataTree& got) {
     ++visited;
     if (b == nullptr) {
       diffs.push_back(path + ": missing");
-    } else if (std::string d = DiffNode(path, want, *a, got, *b); !d.empty()) {
+    } else if (std::string d = DiffNodeAt(path, want, *a, got, *b); !d.empty()) {
       diffs.push_back(d);
     }
     for (const auto& c : a->children) stack.push_back(ChildPath(path, c));
