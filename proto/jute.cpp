@@ -55,7 +55,9 @@ bool JuteReader::Bool() {
   return in_[pos_++] != 0;
 }
 
-std::string JuteReader::Buffer(bool* is_null) {
+std::string JuteReader::Buffer(bool* is_null) { return std::string(BufferView(is_null)); }
+
+std::string_view JuteReader::BufferView(bool* is_null) {
   int32_t n = Int();
   if (is_null) *is_null = (n == -1);
   if (n == -1) return {};
@@ -64,7 +66,7 @@ std::string JuteReader::Buffer(bool* is_null) {
     return {};
   }
   if (!Need(static_cast<size_t>(n))) return {};
-  std::string out(in_.substr(pos_, static_cast<size_t>(n)));
+  std::string_view out = in_.substr(pos_, static_cast<size_t>(n));
   pos_ += static_cast<size_t>(n);
   return out;
 }

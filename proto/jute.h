@@ -51,6 +51,8 @@ class JuteReader {
   // A null buffer reads as empty; is_null (optional) tells them apart.
   std::string Buffer(bool* is_null = nullptr);
   std::string String() { return Buffer(); }
+  // As Buffer, but viewing the input (valid as long as the input is).
+  std::string_view BufferView(bool* is_null = nullptr);
   // A vector count; -1 (null) reads as 0. Fails if the count could not
   // possibly fit in the remaining input (each item takes >= min_item_bytes).
   int32_t Count(size_t min_item_bytes);

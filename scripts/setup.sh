@@ -14,6 +14,7 @@ build_pkgs=(
   nlohmann-json3-dev libleveldb-dev libsnappy-dev
   libspdlog-dev libfmt-dev libssl-dev libcli11-dev
   libjemalloc-dev              # the server's allocator (docs/benchmarks.md)
+  libabsl-dev                  # absl::flat_hash_set, the znode index
   catch2                       # Catch2 v2
 )
 test_pkgs=(

@@ -264,13 +264,13 @@ void Server::SweepContainers() {
   const auto& tree = db_.tree();
   for (const auto& path : tree.Containers()) {
     const znode::Node* n = tree.Find(path);
-    if (n != nullptr && n->children.empty() && n->cversion > 0) doomed.push_back(path);
+    if (n != nullptr && n->child_count() == 0 && n->cversion > 0) doomed.push_back(path);
     if (doomed.size() >= kSweepBatchMax) break;
   }
   if (config_.extended_types_enabled) {
     for (const auto& path : tree.TtlNodes()) {
       const znode::Node* n = tree.Find(path);
-      if (n != nullptr && n->children.empty() &&
+      if (n != nullptr && n->child_count() == 0 &&
           now - n->mtime > znode::TtlOfOwner(n->ephemeral_owner)) {
         doomed.push_back(path);
       }

@@ -18,8 +18,8 @@ proto::Stat Node::ClientStat() const {
   s.aversion = aversion;
   s.ephemeral_owner =
       KindOfOwner(ephemeral_owner, true) == EphemeralKind::kNormal ? ephemeral_owner : 0;
-  s.data_length = static_cast<int32_t>(data.size());
-  s.num_children = static_cast<int32_t>(children.size());
+  s.data_length = static_cast<int32_t>(data().size());
+  s.num_children = child_count();
   // Wraps like ZooKeeper's Java int arithmetic.
   s.cversion = static_cast<int32_t>(static_cast<uint32_t>(cversion) * 2u -
                                     static_cast<uint32_t>(s.num_children));
@@ -40,33 +40,26 @@ DataTree::DataTree() { Reset(); }
 
 void DataTree::Reset() {
   CAIRN_ASSERT(view_ == nullptr);
-  nodes_.clear();
+  nodes_.Clear();
   acls_ = AclTable();
   ephemerals_.clear();
   containers_.clear();
   ttls_.clear();
   last_processed_zxid_ = 0;
-  nodes_.emplace("/", Node{});
+  nodes_.Insert("/", "", false);
   for (std::string_view p : {kZookeeperPath, kQuotaPath, kConfigPath}) {
-    nodes_.emplace(std::string(p), Node{});
-    FindMutable(ParentPath(p))->children.emplace(BaseName(p));
+    nodes_.Link(nodes_.FindId(ParentPath(p)), nodes_.Insert(p, "", false));
   }
   // ZooKeeper gives /zookeeper/config the read-only open ACL and, through
   // setACL(path, acl, -1), an aversion of -1.
-  Node* config = FindMutable(kConfigPath);
+  Node* config = nodes_.Find(kConfigPath);
   config->acl = acls_.Acquire({proto::Acl{proto::perms::kRead, proto::Id{"world", "anyone"}}});
   config->aversion = -1;
   data_size_ = static_cast<int64_t>(kZookeeperPath.size() + kQuotaPath.size() + kConfigPath.size());
 }
 
 const Node* DataTree::Find(std::string_view path) const {
-  auto it = nodes_.find(path.empty() ? std::string_view("/") : path);
-  return it == nodes_.end() ? nullptr : &it->second;
-}
-
-Node* DataTree::FindMutable(std::string_view path) {
-  auto it = nodes_.find(path);
-  return it == nodes_.end() ? nullptr : &it->second;
+  return nodes_.Find(path.empty() ? std::string_view("/") : path);
 }
 
 void DataTree::TrackSpecialKinds(const std::string& path, int64_t owner, bool add) {
@@ -92,78 +85,73 @@ void DataTree::TrackSpecialKinds(const std::string& path, int64_t owner, bool ad
   }
 }
 
-void DataTree::CreateNode(const std::string& path, std::string data, bool data_null,
+void DataTree::CreateNode(const std::string& path, std::string_view data, bool data_null,
                           const proto::AclList& acl,
                           int64_t ephemeral_owner, int32_t parent_cversion, int64_t zxid,
                           int64_t time, WatchFires* fires) {
   std::string_view parent_path = ParentPath(path);
-  Node* parent = FindMutable(parent_path);
-  CAIRN_ASSERT(parent != nullptr);
-  BeforeChange(parent_path, *parent);
-  parent->children.emplace(BaseName(path));
+  NodeId parent_id = nodes_.FindId(parent_path);
+  CAIRN_ASSERT(parent_id != kNoNodeId);
+  Node& parent = nodes_.At(parent_id);
+  BeforeChange(parent);
   // As ZooKeeper: cversion and pzxid move together, and only forwards (a
   // txn replayed after a newer create must not move them back).
-  if (parent_cversion > parent->cversion) {
-    parent->cversion = parent_cversion;
-    parent->pzxid = zxid;
+  if (parent_cversion > parent.cversion) {
+    parent.cversion = parent_cversion;
+    parent.pzxid = zxid;
   }
-
-  Node node;
+  // One lookup on the hot path: the insert itself says whether the node
+  // existed (it never may: prep checked).
+  NodeId id = nodes_.Insert(path, data, data_null);
+  CAIRN_ASSERT(id != kNoNodeId);
+  nodes_.Link(parent_id, id);
+  Node& node = nodes_.At(id);
   data_size_ += static_cast<int64_t>(path.size() + data.size());
-  node.data = std::move(data);
-  node.data_null = data_null;
   node.acl = acls_.Acquire(acl);
   node.czxid = node.mzxid = node.pzxid = zxid;
   node.ctime = node.mtime = time;
   node.ephemeral_owner = ephemeral_owner;
   OnCreated(node);
-  // One lookup on the hot path: the insert itself says whether the node
-  // existed (it never may: prep checked).
-  bool inserted = nodes_.emplace(path, std::move(node)).second;
-  CAIRN_ASSERT(inserted);
-  AfterInsert();
   TrackSpecialKinds(path, ephemeral_owner, true);
 
   fires->push_back({path, proto::EventType::kNodeCreated, kDataWatches, acl});
   fires->push_back({std::string(parent_path), proto::EventType::kNodeChildrenChanged, kChildWatches,
-                    acls_.Get(parent->acl)});
+                    acls_.Get(parent.acl)});
 }
 
 void DataTree::DeleteNode(const std::string& path, int64_t zxid, WatchFires* fires) {
   std::string_view parent_path = ParentPath(path);
-  Node* parent = FindMutable(parent_path);
-  CAIRN_ASSERT(parent != nullptr);
-  auto it = nodes_.find(path);
-  CAIRN_ASSERT(it != nodes_.end());
-  CAIRN_ASSERT(it->second.children.empty());
-  BeforeChange(parent_path, *parent);
-  BeforeErase(it);
-  if (auto c = parent->children.find(BaseName(path)); c != parent->children.end()) {
-    parent->children.erase(c);
-  }
-  if (zxid > parent->pzxid) parent->pzxid = zxid;
+  NodeId parent_id = nodes_.FindId(parent_path);
+  NodeId id = nodes_.FindId(path);
+  CAIRN_ASSERT(parent_id != kNoNodeId && id != kNoNodeId);
+  Node& parent = nodes_.At(parent_id);
+  Node& node = nodes_.At(id);
+  CAIRN_ASSERT(node.child_count() == 0);
+  BeforeChange(parent);
+  BeforeChange(node);  // the view must have the node before it goes
+  nodes_.Unlink(parent_id, id);
+  if (zxid > parent.pzxid) parent.pzxid = zxid;
 
-  data_size_ -= static_cast<int64_t>(path.size() + it->second.data.size());
-  proto::AclList acl = acls_.Get(it->second.acl);
-  acls_.Release(it->second.acl);
-  TrackSpecialKinds(path, it->second.ephemeral_owner, false);
-  nodes_.erase(it);
+  data_size_ -= static_cast<int64_t>(path.size() + node.data().size());
+  proto::AclList acl = acls_.Get(node.acl);
+  acls_.Release(node.acl);
+  TrackSpecialKinds(path, node.ephemeral_owner, false);
+  nodes_.Erase(id);
 
   fires->push_back({path, proto::EventType::kNodeDeleted, kDataWatches | kChildWatches,
                     std::move(acl)});
   fires->push_back({std::string(parent_path), proto::EventType::kNodeChildrenChanged, kChildWatches,
-                    acls_.Get(parent->acl)});
+                    acls_.Get(parent.acl)});
 }
 
-void DataTree::SetData(const std::string& path, std::string data, bool data_null, int32_t version,
+void DataTree::SetData(const std::string& path, std::string_view data, bool data_null, int32_t version,
                        int64_t zxid,
                        int64_t time, WatchFires* fires) {
-  Node* node = FindMutable(path);
+  Node* node = nodes_.Find(path);
   CAIRN_ASSERT(node != nullptr);
-  BeforeChange(path, *node);
-  data_size_ += static_cast<int64_t>(data.size()) - static_cast<int64_t>(node->data.size());
-  node->data = std::move(data);
-  node->data_null = data_null;
+  BeforeChange(*node);
+  data_size_ += static_cast<int64_t>(data.size()) - static_cast<int64_t>(node->data().size());
+  nodes_.SetData(*node, data, data_null);
   node->version = version;
   node->mzxid = zxid;
   node->mtime = time;
@@ -171,9 +159,9 @@ void DataTree::SetData(const std::string& path, std::string data, bool data_null
 }
 
 void DataTree::SetAcl(const std::string& path, const proto::AclList& acl, int32_t aversion) {
-  Node* node = FindMutable(path);
+  Node* node = nodes_.Find(path);
   CAIRN_ASSERT(node != nullptr);
-  BeforeChange(path, *node);
+  BeforeChange(*node);
   AclRef old = node->acl;
   node->acl = acls_.Acquire(acl);
   acls_.Release(old);
@@ -192,16 +180,8 @@ std::vector<std::string> DataTree::KillSession(int64_t session_id, int64_t zxid,
   return paths;
 }
 
-void DataTree::BeforeChange(std::string_view path, Node& node) {
-  if (view_ != nullptr) view_->Preserve(path, node);
-}
-
-void DataTree::BeforeErase(NodeMap::iterator it) {
-  if (view_ != nullptr) view_->BeforeErase(it);
-}
-
-void DataTree::AfterInsert() {
-  if (view_ != nullptr) view_->AfterInsert();
+void DataTree::BeforeChange(Node& node) {
+  if (view_ != nullptr) view_->Preserve(node);
 }
 
 void DataTree::OnCreated(Node& node) {
@@ -218,16 +198,14 @@ int32_t DataTree::CountDescendants(std::string_view path) const {
   const Node* node = Find(path);
   if (node == nullptr) return 0;
   int32_t count = 0;
-  std::vector<std::string> stack = {path.empty() ? std::string("/") : std::string(path)};
+  std::vector<const Node*> stack = {node};
   while (!stack.empty()) {  // bounded by the number of nodes in the tree
-    std::string p = std::move(stack.back());
+    const Node* n = stack.back();
     stack.pop_back();
-    const Node* n = Find(p);
-    if (n == nullptr) continue;
-    for (const auto& c : n->children) {
+    nodes_.ForEachChild(*n, [&](const Node& child) {
       ++count;
-      stack.push_back(p == "/" ? "/" + c : p + "/" + c);
-    }
+      if (child.child_count() > 0) stack.push_back(&child);
+    });
   }
   return count;
 }

@@ -14,41 +14,18 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "proto/codes.h"
 #include "proto/records.h"
 #include "znode/acl_table.h"
+#include "znode/node.h"
+#include "znode/node_store.h"
 
 namespace cairn::znode {
 
 class SnapshotView;
-
-struct Node {
-  std::string data;
-  bool data_null = false;  // set with a null buffer: getData answers length -1
-  AclRef acl = AclTable::kOpen;
-  int64_t czxid = 0;
-  int64_t mzxid = 0;
-  int64_t pzxid = 0;
-  int64_t ctime = 0;
-  int64_t mtime = 0;
-  int32_t version = 0;
-  int32_t cversion = 0;
-  int32_t aversion = 0;
-  int64_t ephemeral_owner = 0;
-  // The snapshot view generation that has captured this node already (see
-  // znode/snapshot_view.h); 0 = none.
-  uint32_t snapshot_mark = 0;
-  std::set<std::string, std::less<>> children;
-
-  // The Stat a client sees. As in ZooKeeper, the stored cversion counts
-  // child creates (it feeds sequential names) and the reported one counts
-  // creates and deletes (2 * creates - numChildren); containers and TTL
-  // nodes report ephemeralOwner 0.
-  proto::Stat ClientStat() const;
-};
 
 // Which watch tables a trigger fires: data watches (getData/exists), child
 // watches (getChildren), or both (a deleted node fires both, and a session
@@ -78,14 +55,21 @@ class DataTree {
   // "" finds the root, as in ZooKeeper (which also keys the root as "").
   const Node* Find(std::string_view path) const;
   const proto::AclList& AclOf(const Node& node) const { return acls_.Get(node.acl); }
+  // The node's children's names, sorted.
+  std::vector<std::string> ChildNames(const Node& node) const { return nodes_.ChildNames(node); }
+  // fn(const Node& child) for each child, in no particular order.
+  template <typename Fn>
+  void ForEachChild(const Node& node, Fn&& fn) const {
+    nodes_.ForEachChild(node, std::forward<Fn>(fn));
+  }
 
   // Mutators. REQUIRES (asserted): the txn was prepared against this tree,
   // so the parent exists for a create, the node for the others.
-  void CreateNode(const std::string& path, std::string data, bool data_null, const proto::AclList& acl,
+  void CreateNode(const std::string& path, std::string_view data, bool data_null, const proto::AclList& acl,
                   int64_t ephemeral_owner, int32_t parent_cversion, int64_t zxid, int64_t time,
                   WatchFires* fires);
   void DeleteNode(const std::string& path, int64_t zxid, WatchFires* fires);
-  void SetData(const std::string& path, std::string data, bool data_null, int32_t version, int64_t zxid,
+  void SetData(const std::string& path, std::string_view data, bool data_null, int32_t version, int64_t zxid,
                int64_t time, WatchFires* fires);
   void SetAcl(const std::string& path, const proto::AclList& acl, int32_t aversion);
   // Deletes every ephemeral of session (deepest first); returns their paths.
@@ -100,6 +84,7 @@ class DataTree {
   // Number of descendants of path (not counting path).
   int32_t CountDescendants(std::string_view path) const;
   size_t NodeCount() const { return nodes_.size(); }
+  const NodeStore& nodes() const { return nodes_; }
   // Sum of path lengths and data sizes, as ZooKeeper's approximate data size.
   int64_t ApproximateDataSize() const { return data_size_; }
 
@@ -111,22 +96,14 @@ class DataTree {
   friend class SnapshotView;        // reads it at one zxid while it changes
   friend bool EncodeTreeSnapshot(const DataTree&, size_t, const std::function<bool(std::string_view)>&);
 
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-  };
-  using NodeMap = std::unordered_map<std::string, Node, Hash, std::equal_to<>>;
-  Node* FindMutable(std::string_view path);
   void TrackSpecialKinds(const std::string& path, int64_t ephemeral_owner, bool add);
   // Snapshot view hooks: called by every mutator before it changes a node.
-  void BeforeChange(std::string_view path, Node& node);
-  void BeforeErase(NodeMap::iterator it);
-  void AfterInsert();
+  void BeforeChange(Node& node);
   void OnCreated(Node& node);
 
   SnapshotView* view_ = nullptr;  // the open snapshot view, if any (not owned)
   uint32_t snapshot_generation_ = 0;  // of the last view opened
-  NodeMap nodes_;
+  NodeStore nodes_;
   AclTable acls_;
   std::map<int64_t, std::set<std::string>> ephemerals_;
   std::set<std::string> containers_;

@@ -29,9 +29,9 @@ std::optional<ChangeRecord> PendingChanges::Get(const std::string& path) const {
   r.stat.cversion = node->cversion;
   r.stat.aversion = node->aversion;
   r.stat.ephemeral_owner = node->ephemeral_owner;
-  r.stat.data_length = static_cast<int32_t>(node->data.size());
-  r.stat.num_children = static_cast<int32_t>(node->children.size());
-  r.child_count = static_cast<int32_t>(node->children.size());
+  r.stat.data_length = static_cast<int32_t>(node->data().size());
+  r.stat.num_children = node->child_count();
+  r.child_count = node->child_count();
   r.acl = tree_->AclOf(*node);
   return r;
 }

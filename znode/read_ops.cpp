@@ -14,16 +14,14 @@ using proto::OpCode;
 
 ReadReply Error(ErrorCode err) { return ReadReply{err, {}}; }
 
-std::vector<std::string> ChildrenOf(const Node& n) { return {n.children.begin(), n.children.end()}; }
-
 ErrorCode GetData(const ReadContext& ctx, const proto::PathWatchRequest& req, std::string* data,
                   bool* data_null, proto::Stat* stat) {
   const Node* n = ctx.tree.Find(req.path);
   if (n == nullptr) return ErrorCode::kNoNode;
   if (!CheckAcl(ctx.tree.AclOf(*n), proto::perms::kRead, ctx.auth)) return ErrorCode::kNoAuth;
   if (req.watch) ctx.watches.Add(kDataWatches, req.path, ctx.session_id, WatchRegistry::kStandard);
-  *data = n->data;
-  *data_null = n->data_null;
+  *data = n->data();
+  *data_null = n->data_null();
   *stat = n->ClientStat();
   return ErrorCode::kOk;
 }
@@ -34,7 +32,7 @@ ErrorCode GetChildren(const ReadContext& ctx, const proto::PathWatchRequest& req
   if (n == nullptr) return ErrorCode::kNoNode;
   if (!CheckAcl(ctx.tree.AclOf(*n), proto::perms::kRead, ctx.auth)) return ErrorCode::kNoAuth;
   if (req.watch) ctx.watches.Add(kChildWatches, req.path, ctx.session_id, WatchRegistry::kStandard);
-  *children = ChildrenOf(*n);
+  *children = ctx.tree.ChildNames(*n);
   *stat = n->ClientStat();
   return ErrorCode::kOk;
 }

@@ -37,14 +37,15 @@ char* PutBytes(char* p, std::string_view bytes) {
 
 // The jute layout of tree_snapshot.h, written with one resize: this runs
 // once per node per snapshot on the core thread.
-void AppendSnapshotNode(std::string_view path, const Node& node, std::string* out) {
+void AppendSnapshotNode(const Node& node, std::string* out) {
   constexpr size_t kFixed = 4 + 4 + 4 + 5 * 8 + 3 * 4 + 8;  // lengths, acl, stat fields
-  size_t data = node.data_null ? 0 : node.data.size();
+  std::string_view path = node.path();
+  size_t data = node.data_null() ? 0 : node.data().size();
   size_t at = out->size();
   out->resize(at + kFixed + path.size() + data);
   char* p = out->data() + at;
   p = PutBytes(p, path);
-  p = node.data_null ? PutInt(p, -1) : PutBytes(p, node.data);
+  p = node.data_null() ? PutInt(p, -1) : PutBytes(p, node.data());
   p = PutInt(p, static_cast<int32_t>(node.acl));
   p = PutLong(p, node.czxid);
   p = PutLong(p, node.mzxid);
@@ -86,16 +87,14 @@ SnapshotView::SnapshotView(DataTree* tree, size_t chunk_bytes)
   generation_ = ++tree_->snapshot_generation_;
   if (generation_ == 0) generation_ = ++tree_->snapshot_generation_;  // 0 means "never captured"
   zxid_ = tree_->last_processed_zxid_;
-  cursor_ = tree_->nodes_.begin();
-  buckets_ = tree_->nodes_.bucket_count();
   ready_.push_back(EncodeAclChunk(tree_->acls_, static_cast<int64_t>(tree_->nodes_.size())));
   StartNodeChunk(&preserved_chunk_);
 }
 
 SnapshotView::~SnapshotView() { tree_->view_ = nullptr; }
 
-void SnapshotView::Capture(std::string_view path, Node& node, std::string* chunk, int32_t* count) {
-  AppendSnapshotNode(path, node, chunk);
+void SnapshotView::Capture(Node& node, std::string* chunk, int32_t* count) {
+  AppendSnapshotNode(node, chunk);
   node.snapshot_mark = generation_;
   ++*count;
 }
@@ -108,24 +107,11 @@ void SnapshotView::CutPreserved() {
   preserved_count_ = 0;
 }
 
-void SnapshotView::Preserve(std::string_view path, Node& node) {
+void SnapshotView::Preserve(Node& node) {
   if (node.snapshot_mark == generation_) return;  // captured already, or born after the view
-  Capture(path, node, &preserved_chunk_, &preserved_count_);
+  Capture(node, &preserved_chunk_, &preserved_count_);
   ++preserved_;
   if (preserved_chunk_.size() >= chunk_bytes_) CutPreserved();
-}
-
-void SnapshotView::BeforeErase(DataTree::NodeMap::iterator it) {
-  Preserve(it->first, it->second);
-  if (cursor_valid_ && it == cursor_) ++cursor_;
-}
-
-void SnapshotView::AfterInsert() {
-  size_t buckets = tree_->nodes_.bucket_count();
-  if (buckets == buckets_) return;
-  buckets_ = buckets;
-  cursor_valid_ = false;
-  ++restarts_;
 }
 
 bool SnapshotView::Next(size_t max_nodes, std::string* chunk) {
@@ -134,24 +120,21 @@ bool SnapshotView::Next(size_t max_nodes, std::string* chunk) {
     ready_.pop_front();
     return true;
   }
-  auto& nodes = tree_->nodes_;
-  if (!cursor_valid_) {  // a rehash reordered the map: walk it again
-    cursor_ = nodes.begin();
-    cursor_valid_ = true;
-  }
+  NodeStore& nodes = tree_->nodes_;
   chunk->reserve(chunk_bytes_ + (64 << 10));  // one allocation for the slice
   StartNodeChunk(chunk);
   int32_t count = 0;
-  for (size_t seen = 0; cursor_ != nodes.end() && seen < max_nodes && chunk->size() < chunk_bytes_;
+  for (size_t seen = 0; cursor_ < nodes.end_id() && seen < max_nodes && chunk->size() < chunk_bytes_;
        ++cursor_, ++seen) {
-    if (cursor_->second.snapshot_mark == generation_) continue;
-    Capture(cursor_->first, cursor_->second, chunk, &count);
+    Node* node = nodes.NodeAt(cursor_);
+    if (node == nullptr || node->snapshot_mark == generation_) continue;
+    Capture(*node, chunk, &count);
   }
   if (count > 0) {
     FinishNodeChunk(count, chunk);
     return true;
   }
-  if (cursor_ != nodes.end()) {  // a slice of captured nodes only: progress, nothing to write
+  if (cursor_ < nodes.end_id()) {  // a slice of captured nodes only: progress, nothing to write
     chunk->clear();
     return true;
   }

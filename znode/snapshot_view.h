@@ -5,14 +5,12 @@
 //
 // How it stays exact: each view has a generation; a node is "captured" once
 // the view has encoded it (Node::snapshot_mark == generation). The view
-// walks the node map with a cursor. Before any mutator changes a node not
-// captured yet, the view encodes the node's pre-image right then and marks
-// it captured, so the walk skips it; nodes created after the view opened
-// are marked captured at birth and never appear. Erasing the node under the
-// cursor moves the cursor first. An insert that rehashes the node map
-// invalidates the cursor; the view then walks again from the start, skipping
-// what it has captured (the marks say which), so no slice ever does more
-// than its share of work.
+// walks the tree's node slots in order with a cursor. Before any mutator
+// changes a node not captured yet (deleting it included), the view encodes
+// the node's pre-image right then and marks it captured, so the walk skips
+// it; nodes created after the view opened are marked captured at birth, so
+// neither they nor the freed slots they may reuse appear twice. Slots never
+// move, so the cursor stays valid however the tree grows.
 // The ACL table is encoded when the view opens, so the refs of every
 // encoded node (all as of that moment) resolve against it.
 //
@@ -24,7 +22,6 @@
 #include <cstdint>
 #include <deque>
 #include <string>
-#include <string_view>
 
 #include "znode/data_tree.h"
 
@@ -48,25 +45,18 @@ class SnapshotView {
   int64_t preserved() const { return preserved_; }
 
   // Hooks for DataTree's mutators.
-  void Preserve(std::string_view path, Node& node);
-  void BeforeErase(DataTree::NodeMap::iterator it);
+  void Preserve(Node& node);
   void OnCreated(Node& node) { node.snapshot_mark = generation_; }
-  void AfterInsert();
-  // How often a rehash made the walk start over.
-  int64_t restarts() const { return restarts_; }
 
  private:
-  void Capture(std::string_view path, Node& node, std::string* chunk, int32_t* count);
+  void Capture(Node& node, std::string* chunk, int32_t* count);
   void CutPreserved();
 
   DataTree* tree_;
   size_t chunk_bytes_;
   uint32_t generation_;
   int64_t zxid_;
-  DataTree::NodeMap::iterator cursor_;
-  bool cursor_valid_ = true;  // false after a rehash, until Next restarts the walk
-  size_t buckets_;            // the node map's bucket count the cursor belongs to
-  int64_t restarts_ = 0;
+  NodeId cursor_ = 0;  // the next slot to walk
   std::deque<std::string> ready_;  // finished chunks, returned before walking further
   std::string preserved_chunk_;    // pre-images being gathered
   int32_t preserved_count_ = 0;
@@ -74,7 +64,7 @@ class SnapshotView {
 };
 
 // One node as the snapshot's node grammar has it (znode/tree_snapshot.h).
-void AppendSnapshotNode(std::string_view path, const Node& node, std::string* out);
+void AppendSnapshotNode(const Node& node, std::string* out);
 // Starts a node chunk in *out; FinishNodeChunk patches its count.
 void StartNodeChunk(std::string* out);
 void FinishNodeChunk(int32_t count, std::string* out);

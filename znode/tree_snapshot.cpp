@@ -1,6 +1,5 @@
 #include "znode/tree_snapshot.h"
 
-#include <algorithm>
 #include <vector>
 
 #include "proto/jute.h"
@@ -30,8 +29,11 @@ bool EncodeTreeSnapshot(const DataTree& tree, size_t chunk_bytes,
   std::string chunk;
   StartNodeChunk(&chunk);
   int32_t count = 0;
-  for (const auto& [path, node] : tree.nodes_) {
-    AppendSnapshotNode(path, node, &chunk);
+  const NodeStore& nodes = tree.nodes_;
+  for (NodeId id = 0; id < nodes.end_id(); ++id) {
+    const Node* node = nodes.NodeAt(id);
+    if (node == nullptr) continue;
+    AppendSnapshotNode(*node, &chunk);
     ++count;
     if (chunk.size() >= chunk_bytes) {
       FinishNodeChunk(count, &chunk);
@@ -46,7 +48,7 @@ bool EncodeTreeSnapshot(const DataTree& tree, size_t chunk_bytes,
 }
 
 TreeSnapshotLoader::TreeSnapshotLoader(DataTree* tree) : tree_(tree) {
-  tree_->nodes_.clear();
+  tree_->nodes_.Clear();
   tree_->ephemerals_.clear();
   tree_->containers_.clear();
   tree_->ttls_.clear();
@@ -66,8 +68,7 @@ Result<void> TreeSnapshotLoader::AddAcls(std::string_view body) {
   if (r.ok() && expected_nodes_ >= 0 && expected_nodes_ <= (int64_t{1} << 32)) {
     // Headroom for the log replayed after the snapshot: a rehash of a map
     // of a million nodes would cost more than the replay itself.
-    tree_->nodes_.reserve(static_cast<size_t>(expected_nodes_ + expected_nodes_ / 4 + 1024));
-    links_.reserve(static_cast<size_t>(expected_nodes_));
+    tree_->nodes_.Reserve(static_cast<size_t>(expected_nodes_ + expected_nodes_ / 4 + 1024));
   }
   for (int32_t i = 0; i < count && r.ok(); ++i) {
     int32_t ref = r.Int();
@@ -79,63 +80,59 @@ Result<void> TreeSnapshotLoader::AddAcls(std::string_view body) {
   return boost::outcome_v2::success();
 }
 
-namespace {
-
-// Name bytes [from, from + 8) as a big-endian integer, zero-padded.
-uint64_t NamePrefix(std::string_view s, size_t from) {
-  uint64_t v = 0;
-  for (size_t i = from; i < from + 8; ++i) v = (v << 8) | (i < s.size() ? static_cast<uint8_t>(s[i]) : 0);
-  return v;
-}
-
-}  // namespace
-
-bool TreeSnapshotLoader::Link::operator<(const Link& o) const {
-  if (parent != o.parent) return parent < o.parent;
-  if (hi != o.hi) return hi < o.hi;
-  if (lo != o.lo) return lo < o.lo;
-  return name() < o.name();
-}
-
 Result<void> TreeSnapshotLoader::AddNodes(std::string_view body) {
   proto::JuteReader r(body);
   int32_t count = r.Count(kNodeMinBytes);
+  NodeStore& nodes = tree_->nodes_;
   for (int32_t i = 0; i < count && r.ok(); ++i) {
-    std::string path = r.String();
-    Node node;
-    node.data = r.Buffer(&node.data_null);
+    std::string_view path = r.BufferView();
+    bool data_null = false;
+    std::string_view data = r.BufferView(&data_null);
     int32_t ref = r.Int();
-    node.czxid = r.Long();
-    node.mzxid = r.Long();
-    node.pzxid = r.Long();
-    node.ctime = r.Long();
-    node.mtime = r.Long();
-    node.version = r.Int();
-    node.cversion = r.Int();
-    node.aversion = r.Int();
-    node.ephemeral_owner = r.Long();
+    int64_t czxid = r.Long();
+    int64_t mzxid = r.Long();
+    int64_t pzxid = r.Long();
+    int64_t ctime = r.Long();
+    int64_t mtime = r.Long();
+    int32_t version = r.Int();
+    int32_t cversion = r.Int();
+    int32_t aversion = r.Int();
+    int64_t owner = r.Long();
     if (!r.ok()) break;
+    if (path.empty() || path[0] != '/') {
+      return Corruption("snapshot node path '" + std::string(path) + "' is not absolute");
+    }
     auto acl = acl_refs_.find(ref);
-    if (acl == acl_refs_.end()) return Corruption("snapshot node " + path + " names an unknown ACL");
+    if (acl == acl_refs_.end()) return Corruption("snapshot node " + std::string(path) + " names an unknown ACL");
+    NodeId id = nodes.Insert(path, data, data_null);
+    if (id == kNoNodeId) return Corruption("snapshot lists node " + std::string(path) + " twice");
+    Node& node = nodes.At(id);
     node.acl = acl->second;
     tree_->acls_.AddUse(node.acl);
-    tree_->data_size_ += static_cast<int64_t>((path == "/" ? 0 : path.size()) + node.data.size());
-    int64_t owner = node.ephemeral_owner;
-    auto [it, inserted] = tree_->nodes_.emplace(std::move(path), std::move(node));
-    if (!inserted) return Corruption("snapshot lists node " + it->first + " twice");
-    tree_->TrackSpecialKinds(it->first, owner, true);
+    node.czxid = czxid;
+    node.mzxid = mzxid;
+    node.pzxid = pzxid;
+    node.ctime = ctime;
+    node.mtime = mtime;
+    node.version = version;
+    node.cversion = cversion;
+    node.aversion = aversion;
+    node.ephemeral_owner = owner;
+    bool root = path == "/";
+    tree_->data_size_ += static_cast<int64_t>((root ? 0 : path.size()) + data.size());
+    if (owner != 0) tree_->TrackSpecialKinds(std::string(path), owner, true);
     ++nodes_;
-    if (it->first != "/") {
-      const std::string& key = it->first;
-      if (key[0] != '/') return Corruption("snapshot node path '" + key + "' is not absolute");
-      std::string_view name = BaseName(key);
-      Link link;
-      link.parent = tree_->FindMutable(ParentPath(key));  // resolved in Finish if it comes later
-      link.hi = NamePrefix(name, 0);
-      link.lo = NamePrefix(name, 8);
-      link.path = key;
-      link.name_size = static_cast<uint32_t>(name.size());
-      links_.push_back(link);
+    if (root) continue;
+    // Siblings come in runs (a snapshot walks slots, which fill in creation
+    // order), so the last parent found usually is this one's too.
+    std::string_view parent_path = ParentPath(path);
+    if (last_parent_ == kNoNodeId || nodes.At(last_parent_).path() != parent_path) {
+      last_parent_ = nodes.FindId(parent_path);
+    }
+    if (last_parent_ == kNoNodeId) {
+      orphans_.push_back(id);  // its parent comes in a later chunk
+    } else {
+      nodes.Link(last_parent_, id);
     }
   }
   if (!r.AtEnd()) return Corruption("snapshot node chunk does not decode");
@@ -143,33 +140,21 @@ Result<void> TreeSnapshotLoader::AddNodes(std::string_view body) {
 }
 
 Result<void> TreeSnapshotLoader::Finish(int64_t last_processed_zxid) {
-  if (tree_->nodes_.find(std::string_view("/")) == tree_->nodes_.end()) {
+  if (tree_->nodes_.Find("/") == nullptr) {
     return Corruption("snapshot has no root node");
   }
   if (expected_nodes_ >= 0 && expected_nodes_ != nodes_) {
     return Corruption("snapshot lists " + std::to_string(nodes_) + " nodes, its header says " +
                       std::to_string(expected_nodes_));
   }
-  for (auto& l : links_) {
-    if (l.parent != nullptr) continue;
-    l.parent = tree_->FindMutable(ParentPath(l.path));
-    if (l.parent == nullptr) return Corruption("snapshot node " + std::string(l.path) + " has no parent");
+  NodeStore& nodes = tree_->nodes_;
+  for (NodeId id : orphans_) {
+    std::string_view path = nodes.At(id).path();
+    NodeId parent = nodes.FindId(ParentPath(path));
+    if (parent == kNoNodeId) return Corruption("snapshot node " + std::string(path) + " has no parent");
+    nodes.Link(parent, id);
   }
-  std::sort(links_.begin(), links_.end());
-  std::string name;
-  for (const auto& l : links_) {
-    if (l.name_size <= 16) {  // rebuilt from the prefix: no trip to the path bytes
-      name.resize(l.name_size);
-      for (uint32_t i = 0; i < l.name_size; ++i) {
-        uint64_t word = i < 8 ? l.hi : l.lo;
-        name[i] = static_cast<char>((word >> (8 * (7 - i % 8))) & 0xff);
-      }
-      l.parent->children.emplace_hint(l.parent->children.end(), name);
-    } else {
-      l.parent->children.emplace_hint(l.parent->children.end(), l.name());
-    }
-  }
-  links_ = {};
+  orphans_ = {};
   for (auto& [ref, local] : acl_refs_) tree_->acls_.Release(local);
   acl_refs_.clear();
   tree_->last_processed_zxid_ = last_processed_zxid;

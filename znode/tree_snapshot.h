@@ -48,21 +48,9 @@ class TreeSnapshotLoader {
   Result<void> AddAcls(std::string_view body);
   Result<void> AddNodes(std::string_view body);
 
-  // A child to link into its parent's set, noted while its path is still
-  // in cache. Sorted per parent so each set insert lands at the end; the
-  // first 16 name bytes ride along as integers, so sorting and (for short
-  // names) building the set's string never touch the scattered path bytes.
-  struct Link {
-    Node* parent = nullptr;       // null until resolved (the parent came later)
-    uint64_t hi = 0, lo = 0;      // name bytes 0-7 and 8-15, big-endian, zero-padded
-    std::string_view path;        // the node's key in the tree (stable)
-    uint32_t name_size = 0;
-    bool operator<(const Link& o) const;
-    std::string_view name() const { return path.substr(path.size() - name_size); }
-  };
-
   DataTree* tree_;
-  std::vector<Link> links_;
+  NodeId last_parent_ = kNoNodeId;  // the parent the previous node linked to
+  std::vector<NodeId> orphans_;      // nodes whose parent had not been loaded yet
   std::unordered_map<int32_t, AclRef> acl_refs_;  // snapshot ref -> this tree's ref
   int64_t expected_nodes_ = -1;  // from the acl chunk
   int64_t nodes_ = 0;

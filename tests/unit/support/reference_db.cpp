@@ -117,8 +117,8 @@ std::string DiffNode(const znode::DataTree& ta, const znode::Node& a, const znod
   auto field = [&](const char* name, bool same) {
     if (!same) d += std::string(d.empty() ? "" : ", ") + name;
   };
-  field("data", a.data == b.data);
-  field("data_null", a.data_null == b.data_null);
+  field("data", a.data() == b.data());
+  field("data_null", a.data_null() == b.data_null());
   field("acl", ta.AclOf(a) == tb.AclOf(b));
   field("czxid", a.czxid == b.czxid);
   field("mzxid", a.mzxid == b.mzxid);
@@ -129,7 +129,7 @@ std::string DiffNode(const znode::DataTree& ta, const znode::Node& a, const znod
   field("cversion", a.cversion == b.cversion);
   field("aversion", a.aversion == b.aversion);
   field("ephemeral_owner", a.ephemeral_owner == b.ephemeral_owner);
-  field("children", a.children == b.children);
+  field("children", ta.ChildNames(a) == tb.ChildNames(b));
   return d;
 }
 
@@ -157,7 +157,7 @@ void RequireSameState(const server::Database& want, const server::Database& got)
     } else if (std::string d = DiffNode(a, *x, b, *y); !d.empty()) {
       diffs.push_back(path + ": " + d);
     }
-    for (const auto& c : x->children) stack.push_back(ChildPath(path, c));
+    for (const auto& c : a.ChildNames(*x)) stack.push_back(ChildPath(path, c));
   }
   std::string all;
   for (const auto& d : diffs) all += "\n  " + d;

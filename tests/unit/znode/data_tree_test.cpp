@@ -45,7 +45,7 @@ TEST_CASE("DataTree: a new tree holds /, /zookeeper, its quota and config nodes"
     INFO(p);
     CHECK(t.Find(p) != nullptr);
   }
-  CHECK(t.Find("/zookeeper")->children == std::set<std::string, std::less<>>{"config", "quota"});
+  CHECK(t.ChildNames(*t.Find("/zookeeper")) == std::vector<std::string>{"config", "quota"});
   // ZooKeeper keys the root as "" too.
   CHECK(t.Find("") == t.Find("/"));
   CHECK(t.Find("/missing") == nullptr);
@@ -213,31 +213,33 @@ TEST_CASE("DataTree: KindOfOwner decodes ephemeralOwner like EphemeralType.get",
 }
 
 TEST_CASE("DataTree: the Stat hides the container and TTL markers", "[znode]") {
-  znode::Node n;
-  n.ephemeral_owner = proto::kContainerEphemeralOwner;
-  CHECK(n.ClientStat().ephemeral_owner == 0);
-  n.ephemeral_owner = znode::TtlOwner(10);
-  CHECK(n.ClientStat().ephemeral_owner == 0);
-  n.ephemeral_owner = kSession;
-  CHECK(n.ClientStat().ephemeral_owner == kSession);
-  n.data = "abc";
-  n.children = {"x", "y"};
-  n.cversion = 5;
-  proto::Stat s = n.ClientStat();
-  CHECK(s.data_length == 3);
+  znode::DataTree t;
+  znode::WatchFires fires;
+  t.CreateNode("/c", "", false, OpenAcl(), proto::kContainerEphemeralOwner, 1, 1, 0, &fires);
+  t.CreateNode("/t", "", false, OpenAcl(), znode::TtlOwner(10), 2, 2, 0, &fires);
+  t.CreateNode("/e", "abc", false, OpenAcl(), kSession, 3, 3, 0, &fires);
+  CHECK(t.Find("/c")->ClientStat().ephemeral_owner == 0);
+  CHECK(t.Find("/t")->ClientStat().ephemeral_owner == 0);
+  CHECK(t.Find("/e")->ClientStat().ephemeral_owner == kSession);
+  t.CreateNode("/c/x", "", false, OpenAcl(), 0, 4, 4, 0, &fires);
+  t.CreateNode("/c/y", "", false, OpenAcl(), 0, 5, 5, 0, &fires);
+  proto::Stat s = t.Find("/c")->ClientStat();
+  CHECK(t.Find("/e")->ClientStat().data_length == 3);
   CHECK(s.num_children == 2);
-  CHECK(s.cversion == 8);
+  CHECK(s.cversion == 8);  // 2 * 5 creates - 2 children
 }
 
 TEST_CASE("DataTree: the reported cversion wraps like Java's int for huge create counts",
           "[znode]") {
   // 2^30 creates under one parent (a long-lived queue) makes 2 * cversion
   // overflow a 32-bit int; ZooKeeper computes it in Java int arithmetic.
-  znode::Node n;
-  n.cversion = 1 << 30;
-  n.children = {"only"};
-  CHECK(n.ClientStat().cversion == INT32_MAX);  // (int)(2^31) - 1 in Java
-  n.cversion = INT32_MAX;
-  n.children.clear();
-  CHECK(n.ClientStat().cversion == -2);
+  znode::DataTree t;
+  znode::WatchFires fires;
+  t.CreateNode("/p", "", false, OpenAcl(), 0, 1, 1, 0, &fires);
+  t.CreateNode("/p/only", "", false, OpenAcl(), 0, 1 << 30, 2, 0, &fires);
+  CHECK(t.Find("/p")->ClientStat().cversion == INT32_MAX);  // (int)(2^31) - 1 in Java
+  t.CreateNode("/q", "", false, OpenAcl(), 0, 2, 3, 0, &fires);
+  t.CreateNode("/q/gone", "", false, OpenAcl(), 0, INT32_MAX, 4, 0, &fires);
+  t.DeleteNode("/q/gone", 5, &fires);
+  CHECK(t.Find("/q")->ClientStat().cversion == -2);
 }

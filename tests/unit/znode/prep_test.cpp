@@ -70,7 +70,7 @@ TEST_CASE("Prep: create stamps zxids and times from the txn into the Stat", "[zn
   CHECK(s.num_children == 0);
   CHECK(r.stat == s);  // create2 answers with the new node's Stat
   CHECK(h.tree.last_processed_zxid() == zxid);
-  CHECK(h.tree.Find("/a")->data == "hello");
+  CHECK(h.tree.Find("/a")->data() == "hello");
 }
 
 TEST_CASE("Prep: setData bumps version, mzxid and mtime but not czxid or ctime", "[znode]") {
@@ -477,7 +477,7 @@ TEST_CASE("Prep: a setData prepped after an unapplied setData expects the pendin
   h.Apply(first);
   h.Apply(stale);
   h.Apply(next);
-  CHECK(h.tree.Find("/a")->data == "3");
+  CHECK(h.tree.Find("/a")->data() == "3");
   CHECK(h.StatOf("/a").version == 2);
 }
 
@@ -502,7 +502,7 @@ TEST_CASE("Prep: multi is all-or-nothing: Ok, the error, then RuntimeInconsisten
                                                 ErrorCode::kRuntimeInconsistency});
   CHECK_FALSE(h.Exists("/m1"));
   CHECK_FALSE(h.Exists("/m2"));
-  CHECK(h.tree.Find("/keep")->data == "v");
+  CHECK(h.tree.Find("/keep")->data() == "v");
   CHECK(h.StatOf("/keep").version == 0);
   CHECK(h.tree.last_processed_zxid() == zxid);
   CHECK(h.events.empty());
