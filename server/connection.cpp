@@ -194,7 +194,19 @@ void Connection::Send(std::string frame) {
     throttled_ = false;
     DoRead();
   }
-  DoWrite();
+  ScheduleWrite();
+}
+
+// Replies are produced in bursts (a group commit completes many txns at
+// once): writing at the end of the burst sends each connection's share in
+// one system call instead of one for the first frame and one for the rest.
+void Connection::ScheduleWrite() {
+  if (write_scheduled_ || writing_ || closed_) return;
+  write_scheduled_ = true;
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    self->write_scheduled_ = false;
+    self->DoWrite();
+  });
 }
 
 void Connection::DoWrite() {

@@ -82,6 +82,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
  private:
   void DoRead();
   void OnRead(const boost::system::error_code& ec, size_t n);
+  void ScheduleWrite();
   void DoWrite();
   void OnWrite(const boost::system::error_code& ec, size_t n);
   bool HandleFrame(std::string frame);
@@ -102,6 +103,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::deque<std::string> out_queue_;
   size_t out_bytes_ = 0;
   bool writing_ = false;
+  bool write_scheduled_ = false;  // a DoWrite is posted
   bool close_after_flush_ = false;
   bool closed_ = false;
   bool handshake_started_ = false;
