@@ -43,8 +43,8 @@ void PendingChanges::Add(ChangeRecord record) {
                        it == latest_.end() ? std::nullopt : std::optional<ChangeRecord>(it->second));
   }
   order_.emplace_back(record.zxid, record.path);
-  std::string path = record.path;
-  SetLatest(path, std::move(record));
+  // The copy in order_ outlives the call and spares one more copy of the path.
+  SetLatest(order_.back().second, std::move(record));
 }
 
 void PendingChanges::SetLatest(const std::string& path, std::optional<ChangeRecord> record) {
@@ -96,9 +96,19 @@ std::vector<std::string> PendingChanges::EphemeralsOf(int64_t session_id) const 
 void PendingChanges::ApplyCommitted(int64_t applied_zxid) {
   while (!order_.empty() && order_.front().first <= applied_zxid) {
     auto it = latest_.find(order_.front().second);
-    if (it != latest_.end() && it->second.zxid == order_.front().first) SetLatest(it->first, std::nullopt);
+    if (it != latest_.end() && it->second.zxid == order_.front().first) Drop(it);
     order_.pop_front();
   }
+}
+
+void PendingChanges::Drop(Records::iterator it) {
+  const ChangeRecord& rec = it->second;
+  if (rec.exists && rec.stat.ephemeral_owner != 0) {
+    auto owner = owned_.find(rec.stat.ephemeral_owner);
+    owner->second.erase(it->first);
+    if (owner->second.empty()) owned_.erase(owner);
+  }
+  latest_.erase(it);
 }
 
 void PendingChanges::BeginScope() {

@@ -55,9 +55,12 @@ class PendingChanges {
   // Sets (or, with nullopt, drops) the latest record of path, keeping
   // owned_ in step.
   void SetLatest(const std::string& path, std::optional<ChangeRecord> record);
+  using Records = std::unordered_map<std::string, ChangeRecord>;
+  // Drops a latest record whose txn has applied.
+  void Drop(Records::iterator it);
 
   const DataTree* tree_;
-  std::unordered_map<std::string, ChangeRecord> latest_;
+  Records latest_;
   // owner -> paths whose latest record exists with that ephemeralOwner.
   std::unordered_map<int64_t, std::unordered_set<std::string>> owned_;
   std::deque<std::pair<int64_t, std::string>> order_;

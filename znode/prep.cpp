@@ -110,7 +110,7 @@ ErrorCode Prep::PrepCreate(OpCode op, const proto::CreateRequest& req, const Ctx
     owner = ctx.session_id;
   }
 
-  ChangeRecord parent_change = *parent;
+  ChangeRecord parent_change = std::move(*parent);
   parent_change.zxid = ctx.zxid;
   parent_change.child_count++;
   parent_change.stat.cversion = new_cversion;
