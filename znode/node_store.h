@@ -10,6 +10,10 @@
 //
 // The store keeps the index and the links consistent; what the nodes mean
 // (stat fields, which insert is legal) is DataTree's business.
+//
+// Memory: ~104 bytes of slot, the path and data in one allocation, and ~5-10
+// bytes of index a node. Slot blocks are kept once allocated (a tree that
+// shrinks keeps its peak slots, for reuse) until Clear.
 #pragma once
 
 #include <cstdint>
