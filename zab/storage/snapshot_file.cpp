@@ -68,6 +68,12 @@ Result<void> SnapshotWriter::Put(std::string_view bytes) {
   if (!s.ok()) return FromStatus(s, "write snapshot " + tmp_path_);
   crc_ = Crc32c(bytes, crc_);
   bytes_ += static_cast<int64_t>(bytes.size());
+  unsynced_ += bytes.size();
+  if (unsynced_ >= kSyncEveryBytes) {
+    s = file_->Sync();
+    if (!s.ok()) return FromStatus(s, "sync snapshot " + tmp_path_);
+    unsynced_ = 0;
+  }
   return boost::outcome_v2::success();
 }
 
