@@ -34,7 +34,9 @@ class Node {
   int64_t ephemeral_owner = 0;
 
  private:
-  char* bytes_ = nullptr;  // path then data, owned; null while the slot is free (here: no padding)
+  // Path then data, owned; null while the slot is free. Declared between
+  // the 8- and 4-byte fields so that the record has no padding.
+  char* bytes_ = nullptr;
 
  public:
   int32_t version = 0;

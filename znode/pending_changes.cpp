@@ -49,11 +49,7 @@ void PendingChanges::Add(ChangeRecord record) {
 
 void PendingChanges::SetLatest(const std::string& path, std::optional<ChangeRecord> record) {
   auto it = latest_.find(path);
-  if (it != latest_.end() && it->second.exists && it->second.stat.ephemeral_owner != 0) {
-    auto owner = owned_.find(it->second.stat.ephemeral_owner);
-    owner->second.erase(path);
-    if (owner->second.empty()) owned_.erase(owner);
-  }
+  if (it != latest_.end()) Disown(path, it->second);
   if (!record) {
     if (it != latest_.end()) latest_.erase(it);
     return;
@@ -102,13 +98,15 @@ void PendingChanges::ApplyCommitted(int64_t applied_zxid) {
 }
 
 void PendingChanges::Drop(Records::iterator it) {
-  const ChangeRecord& rec = it->second;
-  if (rec.exists && rec.stat.ephemeral_owner != 0) {
-    auto owner = owned_.find(rec.stat.ephemeral_owner);
-    owner->second.erase(it->first);
-    if (owner->second.empty()) owned_.erase(owner);
-  }
+  Disown(it->first, it->second);
   latest_.erase(it);
+}
+
+void PendingChanges::Disown(const std::string& path, const ChangeRecord& rec) {
+  if (!rec.exists || rec.stat.ephemeral_owner == 0) return;
+  auto owner = owned_.find(rec.stat.ephemeral_owner);
+  owner->second.erase(path);
+  if (owner->second.empty()) owned_.erase(owner);
 }
 
 void PendingChanges::BeginScope() {

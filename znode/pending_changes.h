@@ -58,6 +58,8 @@ class PendingChanges {
   using Records = std::unordered_map<std::string, ChangeRecord>;
   // Drops a latest record whose txn has applied.
   void Drop(Records::iterator it);
+  // Takes path out of owned_ if rec (its latest record) put it there.
+  void Disown(const std::string& path, const ChangeRecord& rec);
 
   const DataTree* tree_;
   Records latest_;

@@ -88,36 +88,31 @@ Result<void> TreeSnapshotLoader::AddNodes(std::string_view body) {
     std::string_view path = r.BufferView();
     bool data_null = false;
     std::string_view data = r.BufferView(&data_null);
-    int32_t ref = r.Int();
-    int64_t czxid = r.Long();
-    int64_t mzxid = r.Long();
-    int64_t pzxid = r.Long();
-    int64_t ctime = r.Long();
-    int64_t mtime = r.Long();
-    int32_t version = r.Int();
-    int32_t cversion = r.Int();
-    int32_t aversion = r.Int();
-    int64_t owner = r.Long();
     if (!r.ok()) break;
     if (path.empty() || path[0] != '/') {
       return Corruption("snapshot node path '" + std::string(path) + "' is not absolute");
     }
-    auto acl = acl_refs_.find(ref);
-    if (acl == acl_refs_.end()) return Corruption("snapshot node " + std::string(path) + " names an unknown ACL");
     NodeId id = nodes.Insert(path, data, data_null);
     if (id == kNoNodeId) return Corruption("snapshot lists node " + std::string(path) + " twice");
+    // The rest straight into the node: a chunk that fails to decode fails
+    // the whole load, so a half-read node never serves.
     Node& node = nodes.At(id);
+    int32_t ref = r.Int();
+    node.czxid = r.Long();
+    node.mzxid = r.Long();
+    node.pzxid = r.Long();
+    node.ctime = r.Long();
+    node.mtime = r.Long();
+    node.version = r.Int();
+    node.cversion = r.Int();
+    node.aversion = r.Int();
+    node.ephemeral_owner = r.Long();
+    if (!r.ok()) break;
+    auto acl = acl_refs_.find(ref);
+    if (acl == acl_refs_.end()) return Corruption("snapshot node " + std::string(path) + " names an unknown ACL");
     node.acl = acl->second;
     tree_->acls_.AddUse(node.acl);
-    node.czxid = czxid;
-    node.mzxid = mzxid;
-    node.pzxid = pzxid;
-    node.ctime = ctime;
-    node.mtime = mtime;
-    node.version = version;
-    node.cversion = cversion;
-    node.aversion = aversion;
-    node.ephemeral_owner = owner;
+    int64_t owner = node.ephemeral_owner;
     bool root = path == "/";
     tree_->data_size_ += static_cast<int64_t>((root ? 0 : path.size()) + data.size());
     if (owner != 0) tree_->TrackSpecialKinds(std::string(path), owner, true);

@@ -52,6 +52,22 @@ TEST_CASE("DataTree: a new tree holds /, /zookeeper, its quota and config nodes"
   CHECK(t.last_processed_zxid() == 0);
 }
 
+TEST_CASE("DataTree: child names come back sorted whatever the order of creates and deletes",
+          "[znode]") {
+  znode::DataTree t;
+  znode::WatchFires fires;
+  int64_t zxid = 0;
+  t.CreateNode("/p", "", false, OpenAcl(), 0, 1, ++zxid, 0, &fires);
+  int32_t creates = 0;
+  for (const char* name : {"m", "b", "z", "a", "q"}) {
+    t.CreateNode(std::string("/p/") + name, "", false, OpenAcl(), 0, ++creates, ++zxid, 0, &fires);
+  }
+  t.DeleteNode("/p/z", ++zxid, &fires);
+  t.CreateNode("/p/c", "", false, OpenAcl(), 0, ++creates, ++zxid, 0, &fires);
+  CHECK(t.ChildNames(*t.Find("/p")) == std::vector<std::string>{"a", "b", "c", "m", "q"});
+  CHECK(t.Find("/p")->child_count() == 5);
+}
+
 TEST_CASE("DataTree: /zookeeper/config is world-readable only, with aversion -1", "[znode]") {
   znode::DataTree t;
   const znode::Node* config = t.Find("/zookeeper/config");
