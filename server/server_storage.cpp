@@ -10,6 +10,18 @@
 
 namespace cairn::server {
 
+namespace {
+
+// Snapshots are written at most this fast. At full speed a snapshot of a
+// million nodes (~220 MB) kept this machine's disk busy for ~0.7 s, the txn
+// log's fdatasyncs waited behind it and creates ran at ~75k/s; paced at 48
+// MiB/s the log's fsyncs barely notice and creates run at ~95-105k/s
+// (docs/benchmarks.md). A million-node snapshot then takes ~5 s, during
+// which the log simply keeps growing.
+constexpr int64_t kSnapshotWriteBytesPerSecond = int64_t{48} << 20;
+
+}  // namespace
+
 Result<void> Server::OpenStorage() {
   env_->CreateDir(snapshot_dir_);  // may exist; a real failure shows at the lock or the list
   std::string lock_path = config_.data_dir + "/cairn.lock";
@@ -57,6 +69,7 @@ Result<void> Server::OpenStorage() {
   snap.snap_count = config_.snap_count;
   snap.size_limit_bytes = config_.snap_size_limit_kb > 0 ? config_.snap_size_limit_kb * 1024 : 0;
   snap.retain = static_cast<size_t>(std::max(3, config_.snap_retain_count));
+  snap.write_bytes_per_second = kSnapshotWriteBytesPerSecond;
   if (config_.snap_retain_count < 3) {
     spdlog::warn("autopurge.snapRetainCount={} is below the minimum; keeping 3 snapshots as "
                  "ZooKeeper does", config_.snap_retain_count);

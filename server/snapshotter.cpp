@@ -91,7 +91,8 @@ void Snapshotter::Start() {
   writer_ = std::make_unique<storage::SnapshotWriterThread>(
       env_, options_.dir, zxid, post, [this, job = job_](Result<int64_t> bytes) {
         if (job == job_) OnWritten(std::move(bytes));
-      });
+      },
+      options_.write_bytes_per_second);
   stats_.in_progress = true;
   stats_.max_slice_us = MonoUs() - began;
   spdlog::info("snapshot started zxid={} znodes={} sessions={}", Hex(zxid), db_->tree().NodeCount(),

@@ -49,6 +49,7 @@ class Snapshotter {
     int64_t snap_count = 100000;
     int64_t size_limit_bytes = 0;  // <= 0: no size trigger
     size_t retain = 3;
+    int64_t write_bytes_per_second = 0;  // pace of the snapshot file (0: the disk's full speed)
   };
   using PurgeLogFn = std::function<void(int64_t through_zxid)>;
   using ClockFn = std::function<int64_t()>;  // monotonic ms

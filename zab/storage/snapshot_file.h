@@ -57,8 +57,9 @@ class SnapshotWriter {
   int64_t bytes_ = 0;
   // Synced as it grows: left to the final fsync, the kernel writes a
   // snapshot of 100+ MB back in one burst, and the txn log's fdatasyncs
-  // (same disk, same ext4 journal) wait behind it for hundreds of ms.
-  static constexpr size_t kSyncEveryBytes = 8 << 20;
+  // (same disk, same ext4 journal) wait behind it for hundreds of ms. A
+  // small step keeps each burst of writeback short.
+  static constexpr size_t kSyncEveryBytes = 1 << 20;
   size_t unsynced_ = 0;
   bool committed_ = false;
 };

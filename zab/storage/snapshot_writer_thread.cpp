@@ -6,8 +6,14 @@
 namespace cairn::storage {
 
 SnapshotWriterThread::SnapshotWriterThread(StorageEnv* env, std::string dir, int64_t zxid, Post post,
-                                           DoneFn done)
-    : env_(env), dir_(std::move(dir)), zxid_(zxid), post_(std::move(post)), done_(std::move(done)) {
+                                           DoneFn done, int64_t max_bytes_per_second)
+    : env_(env),
+      dir_(std::move(dir)),
+      zxid_(zxid),
+      post_(std::move(post)),
+      done_(std::move(done)),
+      max_bytes_per_second_(max_bytes_per_second),
+      started_(std::chrono::steady_clock::now()) {
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -41,6 +47,14 @@ void SnapshotWriterThread::Finish() {
     finishing_ = true;
   }
   wake_.notify_one();
+}
+
+bool SnapshotWriterThread::Pace(int64_t written) {
+  if (max_bytes_per_second_ <= 0 || written <= kBurstBytes) return true;
+  auto due = started_ + std::chrono::microseconds((written - kBurstBytes) * 1000000 / max_bytes_per_second_);
+  std::unique_lock lock(mu_);
+  wake_.wait_until(lock, due, [&] { return abandon_; });
+  return !abandon_;
 }
 
 void SnapshotWriterThread::Run() {
@@ -81,6 +95,8 @@ void SnapshotWriterThread::Run() {
     if (!added) {
       failed = true;
       report(added.error());
+    } else if (!Pace(writer.value()->bytes_written())) {
+      return;  // abandoned while waiting
     }
   }
 }

@@ -2,11 +2,19 @@
 // file from chunks the core thread hands it, so that neither the core
 // thread nor the group-commit thread waits for snapshot IO.
 //
+// Pacing: with max_bytes_per_second > 0 it writes no faster than that
+// (after a first burst of kBurstBytes). Unpaced, a snapshot of 100+ MB goes
+// to the disk at its full speed and the txn log's fdatasyncs, on the same
+// disk, queue behind it: group commit slows for as long as the snapshot is
+// written. The snapshot merely takes longer; the core thread's slices wait
+// for room in the queue as they do for a slow disk.
+//
 // Threads: Push/Finish from the core thread; `done` is posted back through
 // `post` once, with the file's size or the error. Destroying it before
-// Finish abandons the file (its temp file is removed).
+// Finish abandons the file (its temp file is removed), also while pacing.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -26,7 +34,8 @@ class SnapshotWriterThread {
   using Post = std::function<void(std::function<void()>)>;
   using DoneFn = std::function<void(Result<int64_t> bytes)>;
 
-  SnapshotWriterThread(StorageEnv* env, std::string dir, int64_t zxid, Post post, DoneFn done);
+  SnapshotWriterThread(StorageEnv* env, std::string dir, int64_t zxid, Post post, DoneFn done,
+                       int64_t max_bytes_per_second = 0);
   ~SnapshotWriterThread();
   SnapshotWriterThread(const SnapshotWriterThread&) = delete;
   SnapshotWriterThread& operator=(const SnapshotWriterThread&) = delete;
@@ -40,15 +49,21 @@ class SnapshotWriterThread {
   void Finish();
 
   static constexpr size_t kQueuedChunksMax = 8;
+  static constexpr int64_t kBurstBytes = 4 << 20;
 
  private:
   void Run();
+  // Waits until written bytes are within the pace, or the owner abandons
+  // the file (false).
+  bool Pace(int64_t written);
 
   StorageEnv* env_;
   std::string dir_;
   int64_t zxid_;
   Post post_;
   DoneFn done_;
+  int64_t max_bytes_per_second_;
+  std::chrono::steady_clock::time_point started_;
   // mu_: the core thread holds it to queue a chunk, the writer to take one.
   mutable std::mutex mu_;
   std::condition_variable wake_;

@@ -1,8 +1,9 @@
 // Drives a SnapshotWriterThread on the fault-injecting env: the chunks it is
 // handed come back from the committed file in order, `done` arrives once
 // through the owner's post, a stalled disk bounds the queue, a write error
-// is reported once while the owner may still be pushing, and destroying it
-// early leaves neither snapshot nor temp file.
+// is reported once while the owner may still be pushing, destroying it
+// early leaves neither snapshot nor temp file, and a paced writer keeps to
+// its rate.
 #include "zab/storage/snapshot_writer_thread.h"
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -33,14 +34,15 @@ constexpr int64_t kZxid = (int64_t{3} << 32) | 77;
 struct Owner {
   Owner() { env.CreateDir(kDir); }
 
-  std::unique_ptr<SnapshotWriterThread> Start() {
+  std::unique_ptr<SnapshotWriterThread> Start(int64_t max_bytes_per_second = 0) {
     return std::make_unique<SnapshotWriterThread>(
         &env, kDir, kZxid,
         [this](std::function<void()> fn) { boost::asio::post(io, std::move(fn)); },
         [this](Result<int64_t> bytes) {
           ++done_calls;
           result = std::move(bytes);
-        });
+        },
+        max_bytes_per_second);
   }
   // Runs posted completions until `done` arrived (bounded).
   void AwaitDone() {
@@ -178,6 +180,43 @@ TEST_CASE("SnapshotWriterThread: destroyed before Finish, it reports nothing and
     release.join();
   }
   writer.reset();
+  for (int i = 0; i < 20; ++i) o.io.poll();
+  CHECK(o.done_calls == 0);
+  CHECK(o.Files().empty());
+}
+
+TEST_CASE("SnapshotWriterThread: paced, it writes no faster than its rate after the first burst",
+          "[storage]") {
+  Owner o;
+  constexpr int64_t kRate = 8 << 20;
+  constexpr int64_t kChunkBytes = 256 << 10;
+  // The burst, then 2 MiB more: at 8 MiB/s those take at least 250 ms.
+  constexpr int64_t kChunks = (SnapshotWriterThread::kBurstBytes + (2 << 20)) / kChunkBytes;
+  auto began = std::chrono::steady_clock::now();
+  auto writer = o.Start(kRate);
+  for (int64_t i = 0; i < kChunks; ++i) {
+    while (!writer->HasRoom()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    writer->Push(std::string(kChunkBytes, 'p'));
+  }
+  writer->Finish();
+  for (int i = 0; i < 20000 && o.done_calls == 0; ++i) o.io.run_one_for(std::chrono::milliseconds(5));
+  REQUIRE(o.done_calls == 1);
+  auto took = std::chrono::steady_clock::now() - began;
+  REQUIRE(o.result->has_value());
+  CHECK(o.result->value() > kChunks * kChunkBytes);
+  CHECK(took >= std::chrono::milliseconds(240));
+}
+
+TEST_CASE("SnapshotWriterThread: destroyed while it waits for its pace, it leaves no file",
+          "[storage]") {
+  Owner o;
+  auto writer = o.Start(1 << 20);  // 1 MiB/s: the chunk after the burst waits seconds
+  writer->Push(std::string(SnapshotWriterThread::kBurstBytes + (1 << 20), 'p'));
+  writer->Push(Chunk(1));
+  for (int i = 0; i < 2000 && writer->HasRoom() && o.Files().empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  writer.reset();  // wakes the pacing wait; the destructor joins the thread
   for (int i = 0; i < 20; ++i) o.io.poll();
   CHECK(o.done_calls == 0);
   CHECK(o.Files().empty());
