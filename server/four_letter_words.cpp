@@ -281,6 +281,7 @@ std::string Server::RunFourLetterWord(const std::string& word, Connection* self)
     kv("zk_snapshot_count", st.snapshots_on_disk);
     kv("zk_snapshots_taken", st.snapshots.taken);
     kv("zk_snapshots_failed", st.snapshots.failed);
+    kv("zk_snapshots_skipped", st.snapshots.skipped);
     kv("zk_last_snapshot_zxid", Hex(st.snapshots.last_zxid));
     kv("zk_last_snapshot_duration_ms", st.snapshots.last_duration_ms);
     kv("zk_last_snapshot_max_slice_us", st.snapshots.max_slice_us);

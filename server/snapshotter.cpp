@@ -69,8 +69,18 @@ void Snapshotter::Rearm() {
 void Snapshotter::OnApplied(int64_t txns, int64_t txn_bytes) {
   txns_since_ += txns;
   bytes_since_ += txn_bytes;
-  if (writer_ != nullptr) return;  // one at a time; counting goes on meanwhile
-  if (txns_since_ >= txns_due_ || bytes_since_ >= bytes_due_) Start();
+  if (txns_since_ < txns_due_ && bytes_since_ < bytes_due_) return;
+  if (writer_ == nullptr) {
+    Start();
+    return;
+  }
+  // Due while the last one is still being written: as ZooKeeper's
+  // SyncRequestProcessor ("Too busy to snap, skipping"), skip it and count
+  // afresh, so a snapshot slower than snapCount txns is not followed by
+  // another at once, and the disk gets pauses between them.
+  Rearm();
+  ++stats_.skipped;
+  spdlog::info("snapshot due while the one at zxid {} is still being written: skipped", Hex(zxid_));
 }
 
 void Snapshotter::TakeNow() {

@@ -13,7 +13,8 @@
 // zxid. When the file is committed, the newest snapRetainCount snapshots are
 // kept and the log records at or below the oldest kept one are dropped
 // (purge_log). A failed snapshot is logged; the next one is tried after as
-// many txns again.
+// many txns again. One that comes due while the previous is still being
+// written is skipped, and counting starts over (as in ZooKeeper).
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -34,6 +35,7 @@ namespace cairn::server {
 struct SnapshotStats {
   int64_t taken = 0;  // snapshots written by this process
   int64_t failed = 0;
+  int64_t skipped = 0;  // due while the previous one was still being written
   int64_t last_zxid = 0;         // the newest snapshot on disk
   int64_t last_duration_ms = 0;  // from opening the view to the committed file
   int64_t last_bytes = 0;

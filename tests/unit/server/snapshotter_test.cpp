@@ -157,6 +157,30 @@ TEST_CASE("Snapshotter: the txn count starts one between snapCount/2 and snapCou
   CHECK(f.OnDisk().size() == 1);
 }
 
+TEST_CASE("Snapshotter: one due while the last is still written is skipped, and counting starts over",
+          "[server][storage]") {
+  Snapshotter::Options o = Fixture::Defaults();
+  o.snap_count = 100;
+  Fixture f(o);
+  Populate(f.w);  // several slices: the snapshot stays in progress across OnApplied calls
+  f.snapshotter->OnApplied(100, 0);
+  REQUIRE(f.snapshotter->stats().in_progress);
+  f.w.Create("/during");
+  f.snapshotter->OnApplied(100, 0);  // due again while the first is written
+  CHECK(f.snapshotter->stats().skipped == 1);
+  f.RunSnapshot();
+  CHECK(f.snapshotter->stats().taken == 1);
+  // The skip started the count over: the first finishing does not start
+  // another at once, only as many txns again do.
+  f.snapshotter->OnApplied(49, 0);
+  CHECK_FALSE(f.snapshotter->stats().in_progress);
+  f.snapshotter->OnApplied(51, 0);
+  CHECK(f.snapshotter->stats().in_progress);
+  f.RunSnapshot();
+  CHECK(f.snapshotter->stats().taken == 2);
+  CHECK(f.snapshotter->stats().skipped == 1);
+}
+
 TEST_CASE("Snapshotter: the txn bytes start one between half the size limit and the limit",
           "[server][storage]") {
   Snapshotter::Options o = Fixture::Defaults();
