@@ -1,0 +1,53 @@
+// tests/sim/kv_machine.h: the replicated state machine the simulator runs
+// on top of zab::Peer: a map of small string keys to values, driven by
+// txns that name the client operation they carry. Reads go through the
+// log as well (a "sync" then read, strictly ordered), so their results
+// are part of the history the linearizability checker judges.
+//
+// It keeps a running digest of everything applied, so two replicas at the
+// same zxid must have the same digest (the simulator checks it).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "zab/core/types.h"
+
+namespace cairn::sim {
+
+// A client operation as a txn.
+struct KvOp {
+  enum class Kind : uint8_t { kWrite, kRead };
+  Kind kind = Kind::kWrite;
+  int client = 0;
+  int64_t op_id = 0;  // unique per run
+  std::string key;
+  std::string value;  // kWrite
+};
+std::string EncodeOp(const KvOp& op);
+// REQUIRES: txn came from EncodeOp (aborts otherwise: the log holds only those).
+KvOp DecodeOp(const std::string& txn);
+
+class KvMachine {
+ public:
+  // Applies the txn at zxid. REQUIRES: zxid above zxid().
+  // Returns the key's value for a read (nullopt: absent).
+  std::optional<std::string> Apply(zab::Zxid zxid, const std::string& txn);
+
+  std::string Snapshot() const;
+  // REQUIRES: snapshot came from Snapshot() (or is empty: the initial state).
+  static KvMachine FromSnapshot(const std::string& snapshot);
+
+  zab::Zxid zxid() const { return zxid_; }
+  uint64_t digest() const { return digest_; }
+  const std::map<std::string, std::string>& data() const { return data_; }
+
+ private:
+  zab::Zxid zxid_ = 0;
+  uint64_t digest_ = 0;
+  std::map<std::string, std::string> data_;
+};
+
+}  // namespace cairn::sim
