@@ -69,12 +69,13 @@ int main(int argc, char** argv) {
   }
   cairn::MarkHookSlot() = RecordMark;
 
-  int failed = 0, safety = 0;
+  int failed = 0, safety = 0, gave_up = 0;
   for (uint64_t s = from; s <= to; ++s) {
     options.seed = s;
     cairn::sim::SimCluster cluster(options);
     cairn::sim::SimResult r = cluster.Run();
     bool single = from == to;
+    if (r.linearizability_gave_up) ++gave_up;
     if (!r.ok) {
       ++failed;
       if (r.failure.rfind("no liveness", 0) != 0) ++safety;
@@ -98,7 +99,8 @@ int main(int argc, char** argv) {
   }
   uint64_t runs = to - from + 1;
   if (from != to) {
-    std::printf("%llu seeds, %d failed (%d safety)\n", static_cast<unsigned long long>(runs), failed, safety);
+    std::printf("%llu seeds, %d failed (%d safety); linearizability unchecked (search bound) in %d\n",
+                static_cast<unsigned long long>(runs), failed, safety, gave_up);
   }
   if (marks) {
     for (const auto& m : Marks()) std::printf("mark %s\n", m.c_str());

@@ -49,6 +49,7 @@ struct SimResult {
   int64_t ops_acked = 0;
   int64_t elections = 0;
   int64_t crashes = 0;
+  bool linearizability_gave_up = false;  // the checker hit its bound: no verdict
 };
 
 class SimCluster {
@@ -59,6 +60,7 @@ class SimCluster {
 
   static constexpr int64_t kTickUnits = 10;  // simulated time units per tick
   static constexpr size_t kTraceKept = 400;
+  static constexpr size_t kLinearizabilityStatesMax = 200000;  // per key
 
  private:
   struct Swarm;

@@ -6,7 +6,7 @@
 // link id, and each side numbers its messages on the link 1, 2, 3...
 // A receiver takes them in number order: an older one is a duplicate and is
 // ignored, a newer one waits until the gap before it fills; a gap that stays
-// open for a couple of ticks means a message was lost, and the link is
+// open for syncLimit ticks means a message was lost, and the link is
 // dropped (the follower starts over). So the core is safe on a network that
 // drops, duplicates and reorders, and on TCP it costs two integers per
 // message.

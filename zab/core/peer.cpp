@@ -333,7 +333,7 @@ bool Peer::TakeEarly(LinkIn* in, Message* m) {
 }
 
 bool Peer::LinkStale(const LinkIn& in) const {
-  if (in.early.empty() || tick_ - in.early_since_tick < kReorderTicks) return false;
+  if (in.early.empty() || tick_ - in.early_since_tick < config_.sync_limit) return false;
   CAIRN_MARK("link.gap");
   return true;
 }

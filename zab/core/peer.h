@@ -86,13 +86,12 @@ class Peer {
  private:
   // The receiving end of a link: the last number taken, and messages that
   // came early (the network reordered them), held until the gap fills. A
-  // gap that stays open for kReorderTicks means a message was lost.
+  // gap that stays open for syncLimit ticks means a message was lost.
   struct LinkIn {
     uint64_t seq = 0;
     std::map<uint64_t, Message> early;
     int64_t early_since_tick = 0;
   };
-  static constexpr int kReorderTicks = 2;
   static constexpr size_t kEarlyMax = 256;
 
   // The leader's view of one follower's link.
