@@ -54,6 +54,8 @@ class SimStorage {
   const Disk& disk() const { return disk_; }
   // Bytes of log entries on disk, for the trace.
   size_t log_entries() const { return disk_.state.log.size(); }
+  // What a finished request does to a disk.
+  static void Apply(Disk* disk, const zab::PersistRequest& r);
 
  private:
   struct Waiting {
@@ -64,7 +66,6 @@ class SimStorage {
     int64_t flush_at;
     zab::PersistRequest request;
   };
-  static void Apply(Disk* disk, const zab::PersistRequest& r);
   void Flush(int64_t now);
 
   SimRandom* random_;

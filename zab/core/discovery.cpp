@@ -91,6 +91,7 @@ void Peer::LeaderOnAckEpoch(const Message& m, FollowerLink& f) {
   f.current_epoch = m.epoch;
   f.last_zxid = m.zxid;
   f.base = m.base;
+  f.applied = m.commit;
   f.epochs = m.epochs;
   f.phase = FollowerLink::Phase::kEpochAcked;
   Zxid mine = last_zxid();
@@ -176,6 +177,7 @@ void Peer::FollowerOnLeaderInfo(const Message& m) {
   ack.epoch = current_epoch_;
   ack.zxid = last_zxid();
   ack.base = base_;
+  ack.commit = applied_;
   ack.epochs = EpochEnds();
   // After the acceptedEpoch write and everything before it.
   SendAfter(last_issued_seq(), std::move(ack));

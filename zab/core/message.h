@@ -70,7 +70,8 @@ struct Message {
 
   Epoch epoch = 0;  // see MessageType
   Zxid zxid = 0;    // see MessageType; kSync kTrunc: truncate after this
-  Zxid commit = 0;  // kSync, kUpToDate, kCommit, kPing: committed through
+  Zxid commit = 0;  // kSync, kUpToDate, kCommit, kPing: committed through;
+                    // kAckEpoch: what the follower has applied
 
   // kAckEpoch: the follower's log. base is its snapshot's zxid (committed,
   // below every entry); epochs newest first, at most kMaxEpochEnds.

@@ -109,6 +109,7 @@ class Peer {
     Epoch current_epoch = 0;
     Zxid last_zxid = 0;
     Zxid base = 0;
+    Zxid applied = 0;
     std::vector<EpochEnd> epochs;
     Zxid newleader_zxid = 0;  // what NEWLEADER told it
     Zxid acked = 0;           // durable there through (after its NEWLEADER ack)

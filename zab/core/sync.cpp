@@ -50,8 +50,13 @@ void Peer::LeaderStartSync(Sid sid, FollowerLink& f) {
       if (HasZxid(z)) shared = z;
       break;
     }
-    // No epoch in common (or too many epochs ago): a SNAP, because
-    // truncating to its snapshot could drop entries it has applied.
+    // No epoch in common: what it has after its snapshot was never
+    // committed, unless it applied some (then a SNAP: truncating would take
+    // back what its state machine holds).
+    if (!shared && f.applied <= f.base && HasZxid(f.base)) {
+      CAIRN_MARK("sync.trunc_to_snapshot");
+      shared = f.base;
+    }
   }
   size_t behind = 0;
   if (shared) {
