@@ -34,6 +34,17 @@ class Scenario {
     int incarnation = 0;
   };
 
+  static Sid SidArg(std::istream& in, const std::string& cmd);
+  void CmdServers(std::istream& in);
+  void CmdTick(std::istream& in);
+  void CmdDeliver(std::istream& in);
+  void CmdPropose(std::istream& in);
+  void CmdPersist(std::istream& in);
+  void CmdSnapshot(std::istream& in);
+  void CmdCrash(std::istream& in);
+  void CmdPartition(std::istream& in);
+  void CmdStatus();
+  void CmdData(std::istream& in);
   void Servers(int n, uint32_t counter_max);
   void Boot(Sid sid);
   void Drain(Sid sid);
@@ -152,126 +163,152 @@ void Scenario::Stabilize() {
   }
 }
 
+Sid Scenario::SidArg(std::istream& in, const std::string& cmd) {
+  Sid s = 0;
+  if (!(in >> s)) throw std::runtime_error("'" + cmd + "' needs a server number");
+  return s;
+}
+
+void Scenario::CmdServers(std::istream& in) {
+  int n = 0;
+  in >> n;
+  uint32_t counter_max = 0xffffffffu;
+  std::string opt;
+  while (in >> opt) {
+    if (opt.rfind("counter_max=", 0) == 0) counter_max = static_cast<uint32_t>(std::stoul(opt.substr(12)));
+  }
+  Servers(n, counter_max);
+  out_.insert(out_.begin(), "ok");
+}
+
+void Scenario::CmdTick(std::istream& in) {
+  int k = 1;
+  in >> k;
+  for (int i = 0; i < k; ++i) {
+    for (Sid sid : sids_) {
+      if (!At(sid).peer) continue;
+      At(sid).peer->Tick();
+      Drain(sid);
+    }
+    Stabilize();
+  }
+}
+
+void Scenario::CmdDeliver(std::istream& in) {
+  std::string route, opt, type;
+  in >> route;
+  size_t arrow = route.find("->");
+  if (arrow == std::string::npos) throw std::runtime_error("deliver wants FROM->TO");
+  Sid from = std::stoll(route.substr(0, arrow)), to = std::stoll(route.substr(arrow + 2));
+  bool drop = false;
+  while (in >> opt) {
+    if (opt.rfind("type=", 0) == 0) type = opt.substr(5);
+    if (opt == "drop") drop = true;
+  }
+  std::deque<zab::Message> rest, chosen;
+  for (auto& m : net_) {
+    bool match = m.from == from && m.to == to && (type.empty() || zab::MessageTypeName(m.type) == type);
+    (match ? chosen : rest).push_back(std::move(m));
+  }
+  net_ = std::move(rest);
+  for (auto& m : chosen) {
+    out_.push_back((drop ? "drop " : "deliver ") + zab::Describe(m));
+    if (drop || !At(to).peer) continue;
+    At(to).peer->Step(std::move(m));
+    Drain(to);
+  }
+}
+
+void Scenario::CmdPropose(std::istream& in) {
+  Sid sid = SidArg(in, "propose");
+  std::string text;
+  in >> text;
+  Node& n = At(sid);
+  KvOp op{KvOp::Kind::kWrite, 0, ++op_id_, "k", text};
+  zab::Zxid z = n.peer ? n.peer->Propose(EncodeOp(op)) : 0;
+  out_.push_back(z == 0 ? "refused" : "proposed at " + zab::ZxidString(z));
+  Drain(sid);
+}
+
+void Scenario::CmdPersist(std::istream& in) {
+  Sid sid = SidArg(in, "persist");
+  int k = 1;
+  in >> k;
+  for (int i = 0; i < k && !At(sid).pending.empty() && At(sid).peer; ++i) {
+    out_.push_back(std::to_string(sid) + " persisted " + zab::PersistKindName(At(sid).pending.front().kind));
+    Finish(sid);
+  }
+}
+
+void Scenario::CmdSnapshot(std::istream& in) {
+  Sid sid = SidArg(in, "snapshot");
+  Node& n = At(sid);
+  // As the simulator's servers do: the state machine to disk, the log
+  // behind it out of memory and off the disk.
+  n.disk.snapshot = n.machine.Snapshot();
+  n.disk.state.snapshot_zxid = n.machine.zxid();
+  auto& log = n.disk.state.log;
+  while (!log.empty() && log.front().zxid <= n.machine.zxid()) log.erase(log.begin());
+  n.peer->CompactThrough(n.machine.zxid());
+  out_.push_back(std::to_string(sid) + " snapshot at " + zab::ZxidString(n.machine.zxid()));
+}
+
+void Scenario::CmdCrash(std::istream& in) {
+  Node& n = At(SidArg(in, "crash"));
+  n.peer.reset();
+  n.pending.clear();
+  n.held = false;
+}
+
+void Scenario::CmdPartition(std::istream& in) {
+  side_.clear();
+  std::string tok;
+  while (in >> tok && tok != "|") side_.insert(std::stoll(tok));
+}
+
+void Scenario::CmdStatus() {
+  for (Sid sid : sids_) {
+    Node& n = At(sid);
+    out_.push_back(std::to_string(sid) + " " + (n.peer ? n.peer->Summary() : std::string("down")));
+  }
+}
+
+void Scenario::CmdData(std::istream& in) {
+  Sid sid = SidArg(in, "data");
+  Node& n = At(sid);
+  std::string s = std::to_string(sid) + " ";
+  if (n.peer) {
+    s += "applied " + zab::ZxidString(n.machine.zxid()) + " k=" +
+         (n.machine.data().count("k") ? n.machine.data().at("k") : std::string("-"));
+  } else {
+    s += "down";
+  }
+  s += "; disk: epochs " + std::to_string(n.disk.state.current_epoch) + "/" +
+       std::to_string(n.disk.state.accepted_epoch) + ", log";
+  for (const auto& e : n.disk.state.log) s += " " + zab::ZxidString(e.zxid) + "=" + DecodeOp(e.txn).value;
+  out_.push_back(s);
+}
+
 std::vector<std::string> Scenario::Run(const std::string& line) {
   out_.clear();
   std::istringstream in(line);
   std::string cmd;
   in >> cmd;
-  auto sid_arg = [&] {
-    Sid s = 0;
-    if (!(in >> s)) throw std::runtime_error("'" + cmd + "' needs a server number");
-    return s;
-  };
-  if (cmd == "servers") {
-    int n = 0;
-    in >> n;
-    uint32_t counter_max = 0xffffffffu;
-    std::string opt;
-    while (in >> opt) {
-      if (opt.rfind("counter_max=", 0) == 0) counter_max = static_cast<uint32_t>(std::stoul(opt.substr(12)));
-    }
-    Servers(n, counter_max);
-    out_.insert(out_.begin(), "ok");
-  } else if (cmd == "tick") {
-    int k = 1;
-    in >> k;
-    for (int i = 0; i < k; ++i) {
-      for (Sid sid : sids_) {
-        if (!At(sid).peer) continue;
-        At(sid).peer->Tick();
-        Drain(sid);
-      }
-      Stabilize();
-    }
-  } else if (cmd == "stabilize") {
-    Stabilize();
-  } else if (cmd == "deliver") {
-    std::string route, opt;
-    in >> route;
-    size_t arrow = route.find("->");
-    if (arrow == std::string::npos) throw std::runtime_error("deliver wants FROM->TO");
-    Sid from = std::stoll(route.substr(0, arrow)), to = std::stoll(route.substr(arrow + 2));
-    std::string type;
-    bool drop = false;
-    while (in >> opt) {
-      if (opt.rfind("type=", 0) == 0) type = opt.substr(5);
-      if (opt == "drop") drop = true;
-    }
-    std::deque<zab::Message> rest, chosen;
-    for (auto& m : net_) {
-      bool match = m.from == from && m.to == to && (type.empty() || zab::MessageTypeName(m.type) == type);
-      (match ? chosen : rest).push_back(std::move(m));
-    }
-    net_ = std::move(rest);
-    for (auto& m : chosen) {
-      out_.push_back((drop ? "drop " : "deliver ") + zab::Describe(m));
-      if (drop || !At(to).peer) continue;
-      At(to).peer->Step(std::move(m));
-      Drain(to);
-    }
-  } else if (cmd == "propose") {
-    Sid sid = sid_arg();
-    std::string text;
-    in >> text;
-    Node& n = At(sid);
-    KvOp op{KvOp::Kind::kWrite, 0, ++op_id_, "k", text};
-    zab::Zxid z = n.peer ? n.peer->Propose(EncodeOp(op)) : 0;
-    out_.push_back(z == 0 ? "refused" : "proposed at " + zab::ZxidString(z));
-    Drain(sid);
-  } else if (cmd == "hold" || cmd == "release") {
-    At(sid_arg()).held = cmd == "hold";
-  } else if (cmd == "persist") {
-    Sid sid = sid_arg();
-    int k = 1;
-    in >> k;
-    for (int i = 0; i < k && !At(sid).pending.empty() && At(sid).peer; ++i) {
-      out_.push_back(std::to_string(sid) + " persisted " + zab::PersistKindName(At(sid).pending.front().kind));
-      Finish(sid);
-    }
-  } else if (cmd == "snapshot") {
-    Sid sid = sid_arg();
-    Node& n = At(sid);
-    // As the simulator's servers do: the state machine to disk, the log
-    // behind it out of memory and off the disk.
-    n.disk.snapshot = n.machine.Snapshot();
-    n.disk.state.snapshot_zxid = n.machine.zxid();
-    auto& log = n.disk.state.log;
-    while (!log.empty() && log.front().zxid <= n.machine.zxid()) log.erase(log.begin());
-    n.peer->CompactThrough(n.machine.zxid());
-    out_.push_back(std::to_string(sid) + " snapshot at " + zab::ZxidString(n.machine.zxid()));
-  } else if (cmd == "crash") {
-    Sid sid = sid_arg();
-    Node& n = At(sid);
-    n.peer.reset();
-    n.pending.clear();
-    n.held = false;
-  } else if (cmd == "restart") {
-    Boot(sid_arg());
-  } else if (cmd == "partition") {
-    side_.clear();
-    std::string tok;
-    while (in >> tok && tok != "|") side_.insert(std::stoll(tok));
-  } else if (cmd == "heal") {
-    side_.clear();
-  } else if (cmd == "status") {
-    for (Sid sid : sids_) {
-      Node& n = At(sid);
-      out_.push_back(std::to_string(sid) + " " + (n.peer ? n.peer->Summary() : std::string("down")));
-    }
-  } else if (cmd == "data") {
-    Sid sid = sid_arg();
-    Node& n = At(sid);
-    std::string s = std::to_string(sid) + " " +
-                    (n.peer ? "applied " + zab::ZxidString(n.machine.zxid()) + " k=" +
-                                  (n.machine.data().count("k") ? n.machine.data().at("k") : std::string("-"))
-                            : std::string("down"));
-    s += "; disk: epochs " + std::to_string(n.disk.state.current_epoch) + "/" +
-         std::to_string(n.disk.state.accepted_epoch) + ", log";
-    for (const auto& e : n.disk.state.log) s += " " + zab::ZxidString(e.zxid) + "=" + DecodeOp(e.txn).value;
-    out_.push_back(s);
-  } else {
-    throw std::runtime_error("unknown command '" + cmd + "'");
-  }
+  if (cmd == "servers") CmdServers(in);
+  else if (cmd == "tick") CmdTick(in);
+  else if (cmd == "stabilize") Stabilize();
+  else if (cmd == "deliver") CmdDeliver(in);
+  else if (cmd == "propose") CmdPropose(in);
+  else if (cmd == "hold" || cmd == "release") At(SidArg(in, cmd)).held = cmd == "hold";
+  else if (cmd == "persist") CmdPersist(in);
+  else if (cmd == "snapshot") CmdSnapshot(in);
+  else if (cmd == "crash") CmdCrash(in);
+  else if (cmd == "restart") Boot(SidArg(in, cmd));
+  else if (cmd == "partition") CmdPartition(in);
+  else if (cmd == "heal") side_.clear();
+  else if (cmd == "status") CmdStatus();
+  else if (cmd == "data") CmdData(in);
+  else throw std::runtime_error("unknown command '" + cmd + "'");
   if (out_.empty()) out_.push_back("ok");
   return out_;
 }

@@ -30,7 +30,7 @@ struct SimCluster::Swarm {
   std::string Describe() const {
     std::ostringstream s;
     s << "drop=" << network.drop_per_mille << "‰ dup=" << network.duplicate_per_mille << "‰ delay="
-      << network.delay_min << ".." << network.delay_max << " disk=" << storage.latency_min << ".."
+      << network.delay_min << ".." << network.delay_max << " long=" << network.long_delay_per_mille << "‰" << " disk=" << storage.latency_min << ".."
       << storage.latency_max << " stall=" << storage.stall_per_mille << "‰/" << storage.stall_max
       << " crash=" << crash_per_mille << "‰ partition=" << partition_per_mille << "‰ gap=" << chaos_gap_max
       << " clients=" << clients << " keys=" << keys << " snapshot_every=" << snapshot_every
@@ -96,6 +96,7 @@ void SimCluster::DrawSwarm() {
   w.network.duplicate_per_mille = rate(20, 100);
   w.network.delay_min = 1;
   w.network.delay_max = random_.Between(1, 30);  // under syncLimit ticks: slow, not lost
+  w.network.long_delay_per_mille = rate(3, 30);
   w.storage.latency_min = 1;
   w.storage.latency_max = random_.Between(1, 30);
   w.storage.stall_per_mille = rate(10, 50);

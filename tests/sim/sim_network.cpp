@@ -9,7 +9,9 @@ const char* SimNetwork::Send(zab::Message m, int64_t now) {
   if (random_->Chance(faults_.drop_per_mille)) return "dropped";
   int copies = random_->Chance(faults_.duplicate_per_mille) ? 2 : 1;
   for (int i = 0; i < copies; ++i) {
-    int64_t at = now + random_->Between(faults_.delay_min, faults_.delay_max);
+    int64_t at = now + (random_->Chance(faults_.long_delay_per_mille)
+                            ? random_->Between(faults_.delay_max, faults_.long_delay_max)
+                            : random_->Between(faults_.delay_min, faults_.delay_max));
     queue_.push(Queued{at, next_seq_++, i + 1 < copies ? m : std::move(m)});
   }
   return copies == 2 ? "duplicated" : "sent";

@@ -22,6 +22,10 @@ struct NetworkFaults {
   uint32_t duplicate_per_mille = 0;
   int64_t delay_min = 1;  // time units (a tick is SimCluster::kTickUnits)
   int64_t delay_max = 5;
+  // Now and then a message takes far longer (past initLimit): it arrives
+  // after its link, or its sender's term, is long gone.
+  uint32_t long_delay_per_mille = 0;
+  int64_t long_delay_max = 400;
 };
 
 class SimNetwork {

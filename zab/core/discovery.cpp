@@ -88,13 +88,24 @@ bool Peer::LeaderSendLeaderInfo(Sid sid, FollowerLink& f) {
 
 void Peer::LeaderOnAckEpoch(const Message& m, FollowerLink& f) {
   if (f.phase != FollowerLink::Phase::kInfo || !f.leaderinfo_sent) return;
+  Zxid mine = last_zxid();
+  if (leader_phase_ != LeaderPhase::kAwaitEpochAcks && std::tie(m.epoch, m.zxid) > std::tie(new_epoch_, mine)) {
+    // Its log goes past ours in our own epoch: another leader synced it in
+    // this epoch (which the fresh-ack rule should make impossible). Never
+    // sync it to ours.
+    Event("follower " + std::to_string(m.from) + " reports epoch " + std::to_string(m.epoch) + " at " +
+          ZxidString(m.zxid) + ", past this leadership: link dropped");
+    followers_.erase(m.from);
+    return;
+  }
   f.current_epoch = m.epoch;
   f.last_zxid = m.zxid;
   f.base = m.base;
   f.applied = m.commit;
   f.epochs = m.epochs;
   f.phase = FollowerLink::Phase::kEpochAcked;
-  Zxid mine = last_zxid();
+  if (m.fresh) epoch_ackers_.insert(m.from);
+  if (!m.fresh) CAIRN_MARK("discovery.ackepoch_not_fresh");
   if (leader_phase_ == LeaderPhase::kAwaitEpochAcks &&
       std::tie(m.epoch, m.zxid) > std::tie(current_epoch_, mine)) {
     // The election should not have chosen us: a follower knows more.
@@ -112,11 +123,10 @@ void Peer::LeaderOnAckEpoch(const Message& m, FollowerLink& f) {
 
 void Peer::LeaderCheckEpochAcks() {
   if (leader_phase_ != LeaderPhase::kAwaitEpochAcks) return;
-  std::set<Sid> ayes;
+  // Only acks of an epoch new to the follower count (see Message::fresh);
+  // such a promise stands even if its link has dropped since.
+  std::set<Sid> ayes = epoch_ackers_;
   if (done_seq_ >= accepted_epoch_seq_) ayes.insert(config_.self);
-  for (const auto& [sid, f] : followers_) {
-    if (f.phase == FollowerLink::Phase::kEpochAcked) ayes.insert(sid);
-  }
   if (!IsQuorum(config_.voters, ayes)) return;
   // The epoch is ours. Our log is the new epoch's starting history; the
   // currentEpoch write waits (a barrier) until all of it is durable.
@@ -165,7 +175,8 @@ void Peer::FollowerOnLeaderInfo(const Message& m) {
                   std::to_string(accepted_epoch_));
     return;
   }
-  if (m.epoch > accepted_epoch_) {
+  bool fresh = m.epoch > accepted_epoch_;
+  if (fresh) {
     accepted_epoch_ = m.epoch;
     PersistRequest r;
     r.kind = Kind::kAcceptedEpoch;
@@ -174,6 +185,7 @@ void Peer::FollowerOnLeaderInfo(const Message& m) {
   }
   follower_phase_ = FollowerPhase::kEpochAcked;
   Message ack = LinkMessage(MessageType::kAckEpoch, leader_, link_);
+  ack.fresh = fresh;
   ack.epoch = current_epoch_;
   ack.zxid = last_zxid();
   ack.base = base_;

@@ -19,9 +19,8 @@ void Peer::StartElection() {
   votes_.clear();
   votes_[config_.self] = vote_;
   settled_.clear();
-  finalize_left_ = -1;
-  resend_period_ = config_.vote_resend_min;
-  resend_left_ = resend_period_ + static_cast<int>(rng_.Below(static_cast<uint64_t>(resend_period_) + 1));
+  finalize_.Stop();
+  vote_resend_.Start(rng_);
   Event("election round " + std::to_string(round_) + ": votes for itself (epoch " +
         std::to_string(vote_.epoch) + ", zxid " + ZxidString(vote_.zxid) + ")");
   BroadcastVote();
@@ -82,7 +81,7 @@ void Peer::StepVote(const Message& m) {
     votes_.clear();
     vote_ = Better(m.vote, SelfVote()) ? m.vote : SelfVote();
     votes_[config_.self] = vote_;
-    finalize_left_ = -1;
+    finalize_.Stop();
     BroadcastVote();
   } else if (m.round < round_) {
     CAIRN_MARK("election.stale_round");
@@ -91,20 +90,23 @@ void Peer::StepVote(const Message& m) {
   } else if (Better(m.vote, vote_)) {
     vote_ = m.vote;
     votes_[config_.self] = vote_;
-    finalize_left_ = -1;
+    finalize_.Stop();
     BroadcastVote();
   }
   votes_[m.from] = m.vote;
   CheckElection();
 }
 
-void Peer::CheckElection() {
+void Peer::CheckElection(bool finalize_fired) {
   if (!QuorumFor(votes_, vote_)) {
-    finalize_left_ = -1;
+    finalize_.Stop();
     return;
   }
-  if (finalize_left_ < 0) finalize_left_ = config_.finalize_ticks;
-  if (finalize_left_ > 0) return;  // wait a little for a better vote
+  if (!finalize_fired) {
+    if (!finalize_.running()) finalize_.Start(rng_);
+    if (!finalize_.Due()) return;  // wait a little for a better vote
+  }
+  finalize_.Stop();
   Event("election round " + std::to_string(round_) + " decided: leader " + std::to_string(vote_.leader));
   if (vote_.leader == config_.self) {
     BecomeLeading(vote_);
@@ -114,17 +116,16 @@ void Peer::CheckElection() {
 }
 
 void Peer::TickElection() {
-  if (finalize_left_ > 0 && --finalize_left_ == 0) {
-    CheckElection();
+  if (finalize_.Tick()) {
+    CheckElection(true);
     if (role_ != Role::kLooking) return;
   }
-  if (--resend_left_ > 0) return;
+  if (!vote_resend_.Tick()) return;
   // Nothing decided for a while: say it again, less often each time, with
   // jitter so that peers that time out together drift apart.
   CAIRN_MARK("election.resend");
   BroadcastVote();
-  resend_period_ = std::min(resend_period_ * 2, config_.vote_resend_max);
-  resend_left_ = resend_period_ + static_cast<int>(rng_.Below(static_cast<uint64_t>(resend_period_) / 2 + 1));
+  vote_resend_.Backoff(rng_);
 }
 
 }  // namespace cairn::zab

@@ -73,6 +73,12 @@ struct Message {
   Zxid commit = 0;  // kSync, kUpToDate, kCommit, kPing: committed through;
                     // kAckEpoch: what the follower has applied
 
+  // kAckEpoch: whether the LEADERINFO's epoch was new to the follower (it
+  // accepted it just now). An ack of an epoch it had accepted already, from
+  // another leader, must not count towards this leader's quorum: two
+  // leaders could otherwise both establish the same epoch (ZooKeeper
+  // answers -1 for the same reason).
+  bool fresh = false;
   // kAckEpoch: the follower's log. base is its snapshot's zxid (committed,
   // below every entry); epochs newest first, at most kMaxEpochEnds.
   Zxid base = 0;

@@ -25,7 +25,9 @@ Peer::Peer(PeerConfig config, DurableState durable)
       accepted_epoch_(durable.accepted_epoch),
       current_epoch_(durable.current_epoch),
       base_(durable.snapshot_zxid),
-      log_(std::make_move_iterator(durable.log.begin()), std::make_move_iterator(durable.log.end())) {
+      log_(std::make_move_iterator(durable.log.begin()), std::make_move_iterator(durable.log.end())),
+      finalize_("election.finalize", config_.finalize_ticks, config_.finalize_ticks, 0),
+      vote_resend_("election.vote_resend", config_.vote_resend_min, config_.vote_resend_max, 50) {
   CAIRN_ASSERT(std::count(config_.voters.begin(), config_.voters.end(), config_.self) == 1);
   CAIRN_ASSERT(current_epoch_ <= accepted_epoch_);
   Zxid prev = base_;
@@ -128,6 +130,7 @@ void Peer::BecomeLeading(const Vote& vote) {
   new_epoch_ = 0;
   counter_ = 0;
   followers_.clear();
+  epoch_ackers_.clear();
   unsent_.clear();
   outbox_.clear();
   out_.state_changed = true;
@@ -320,6 +323,7 @@ Peer::LinkVerdict Peer::CheckLink(Message& m, uint64_t link, LinkIn* in, const c
     return LinkVerdict::kHeld;
   }
   in->seq = m.seq;
+  in->early_since_tick = tick_;  // progress: whatever gap is left is measured from now
   return LinkVerdict::kAccept;
 }
 
@@ -328,7 +332,8 @@ bool Peer::TakeEarly(LinkIn* in, Message* m) {
   if (it == in->early.end()) return false;
   *m = std::move(it->second);
   in->early.erase(it);
-  in->seq = m->seq;
+  in->seq = m->seq;  // (early_since_tick was renewed when the gap's first message came)
+
   return true;
 }
 

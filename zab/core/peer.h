@@ -21,8 +21,10 @@
 //    after the synced entries are reported durable. The leader counts
 //    itself in a quorum only for what its own storage reported.
 //  - committed entries are handed out once, in zxid order, only when they
-//    are committed and durable here. A committed entry is never truncated
-//    (that would be a bug; it aborts).
+//    are committed and durable here. A committed entry is never truncated:
+//    a leader whose sync would take one back has lost committed txns (a
+//    disk that lied about an fsync); the follower refuses it, goes back to
+//    LOOKING and says so in an event starting "SAFETY:" each time.
 //  - The whole log since the last CompactThrough is kept in memory (DIFF
 //    needs it); a follower further behind gets a SNAP.
 #pragma once
@@ -39,6 +41,7 @@
 #include "zab/core/message.h"
 #include "zab/core/output.h"
 #include "zab/core/rng.h"
+#include "zab/core/timeout.h"
 #include "zab/core/types.h"
 
 namespace cairn::zab {
@@ -150,7 +153,8 @@ class Peer {
   void TickElection();
   void BroadcastVote();
   void SendVote(Sid to);
-  void CheckElection();
+  // finalize_fired: the wait after a quorum agreed is over.
+  void CheckElection(bool finalize_fired = false);
   bool QuorumFor(const std::map<Sid, Vote>& votes, const Vote& vote) const;
 
   // discovery.cpp
@@ -226,9 +230,8 @@ class Peer {
   Vote vote_;
   std::map<Sid, Vote> votes_;  // LOOKING peers' votes in this round
   std::map<Sid, std::pair<Vote, Role>> settled_;  // votes of FOLLOWING/LEADING peers
-  int finalize_left_ = -1;     // counting down once a quorum agrees
-  int resend_left_ = 0;
-  int resend_period_ = 0;
+  Timeout finalize_;     // runs once a quorum agrees: a better vote may still come
+  Timeout vote_resend_;  // no decision yet: say it again, less often each time
 
   // Follower.
   FollowerPhase follower_phase_ = FollowerPhase::kConnecting;
@@ -255,6 +258,7 @@ class Peer {
   uint64_t current_epoch_seq_ = 0;   // and its currentEpoch write
   Zxid history_zxid_ = 0;    // the leader's last zxid when the epoch began
   std::map<Sid, FollowerLink> followers_;
+  std::set<Sid> epoch_ackers_;  // acked new_epoch_ as new to them (count in its quorum)
   std::vector<Entry> unsent_;  // proposals not yet in a PROPOSAL message
   bool snapshot_asked_ = false;
 };

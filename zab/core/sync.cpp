@@ -167,6 +167,13 @@ void Peer::FollowerOnSync(Message& m) {
   if (follower_phase_ != FollowerPhase::kEpochAcked) return;
   switch (m.mode) {
     case SyncMode::kSnap: {
+      Zxid through = m.entries.empty() ? m.snapshot_zxid : m.entries.back().zxid;
+      if (through < committed_) {
+        BecomeLooking("SAFETY: leader " + std::to_string(leader_) + " sent a snapshot and entries through " +
+                      ZxidString(through) + ", below the committed " + ZxidString(committed_) +
+                      ": it lacks committed txns; refusing");
+        return;
+      }
       // The state machine is replaced: it may even go back (the leader may
       // not have applied all it committed yet); the entries after the
       // snapshot are handed out again from there.
