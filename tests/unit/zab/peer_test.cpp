@@ -133,3 +133,84 @@ TEST_CASE("Peer: a follower's NEWLEADER ack and proposal acks wait for its stora
   c.HoldStorage(1, false);
   REQUIRE(c.RunUntil([&] { return c.Applied(1).size() == 1; }));
 }
+
+namespace {
+
+using cairn::zab::Message;
+using cairn::zab::MessageType;
+using cairn::zab::Output;
+using cairn::zab::Peer;
+
+// Drives peer 2 of {1, 2, 3} to leadership with 1's vote, then through
+// discovery with 1's FOLLOWERINFO; returns the LEADERINFO it sent 1.
+Message LeaderInfoFromTwo(Peer& p) {
+  p.TakeOutput();
+  Message vote;
+  vote.type = MessageType::kVote;
+  vote.from = 1;
+  vote.to = 2;
+  vote.round = 1;
+  vote.vote = cairn::zab::Vote{2, 0, 0};
+  p.Step(vote);
+  for (int i = 0; i < 3 && p.role() != Role::kLeading; ++i) p.Tick();
+  REQUIRE(p.role() == Role::kLeading);
+  Message info;
+  info.type = MessageType::kFollowerInfo;
+  info.from = 1;
+  info.to = 2;
+  info.link = 77;
+  info.seq = 1;
+  p.Step(info);
+  for (int i = 0; i < 10; ++i) {
+    Output o = p.TakeOutput();
+    for (const auto& r : o.persist) p.OnPersisted(r.seq);
+    for (const auto& m : o.messages) {
+      if (m.type == MessageType::kLeaderInfo) return m;
+    }
+  }
+  FAIL("no LEADERINFO");
+  return {};
+}
+
+bool SentSync(Peer& p) {
+  for (int i = 0; i < 10; ++i) {
+    Output o = p.TakeOutput();
+    for (const auto& r : o.persist) p.OnPersisted(r.seq);
+    for (const auto& m : o.messages) {
+      if (m.type == MessageType::kSync) return true;
+    }
+    if (o.empty()) return false;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("Peer: an ACKEPOCH of an epoch the follower had accepted before does not count", "[zab]") {
+  // A follower may accept epoch e from one would-be leader and then be
+  // offered the same e by another: acking it again would let both
+  // establish e (ZooKeeper answers -1 here). Only a fresh ack counts.
+  cairn::zab::PeerConfig c;
+  c.self = 2;
+  c.voters = {1, 2, 3};
+  Peer p(c, cairn::zab::DurableState{});
+  Message li = LeaderInfoFromTwo(p);
+  CHECK(li.epoch == 1);
+  Message ack;
+  ack.type = MessageType::kAckEpoch;
+  ack.from = 1;
+  ack.to = 2;
+  ack.link = li.link;
+  ack.leadership = li.leadership;
+  ack.seq = 2;
+  SECTION("not fresh: no quorum, no sync") {
+    ack.fresh = false;
+    p.Step(ack);
+    CHECK_FALSE(SentSync(p));
+  }
+  SECTION("fresh: the epoch is established and 1 is synced") {
+    ack.fresh = true;
+    p.Step(ack);
+    CHECK(SentSync(p));
+  }
+}
