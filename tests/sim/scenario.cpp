@@ -133,7 +133,6 @@ void Scenario::Finish(Sid sid) {
   zab::PersistRequest r = std::move(n.pending.front());
   n.pending.pop_front();
   SimStorage::Apply(&n.disk, r);
-  if (r.kind == Kind::kInstallSnapshot) n.disk.snapshot = r.snapshot;
   n.peer->OnPersisted(r.seq);
   Drain(sid);
 }

@@ -140,7 +140,6 @@ void Peer::LeaderCheckEpochAcks() {
         ZxidString(history_zxid_));
   for (auto& [sid, f] : followers_) {
     if (f.phase == FollowerLink::Phase::kEpochAcked) LeaderStartSync(sid, f);
-    if (role_ != Role::kLeading) return;
   }
   LeaderCheckEstablished();
 }

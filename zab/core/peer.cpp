@@ -204,21 +204,17 @@ void Peer::AppendEntries(std::vector<Entry> entries) {
     prev = e.zxid;
     log_.push_back(e);
   }
-  // Coalesce with the previous append when it has not left yet: one
-  // request, one write, for a burst of proposals.
-  std::deque<PersistRequest>* queue = nullptr;
+  // Coalesce with the newest request if it is an append the driver has not
+  // taken yet (held, or still in the output): one write for a burst.
+  PersistRequest* newest = nullptr;
   if (!held_.empty()) {
-    if (held_.back().kind == Kind::kAppend) queue = &held_;
-  } else if (!out_.persist.empty() && out_.persist.back().kind == Kind::kAppend &&
-             out_.persist.back().seq == next_seq_ - 1) {
-    PersistRequest& last = out_.persist.back();
-    for (Entry& e : entries) last.entries.push_back(std::move(e));
-    pending_.back().durable_zxid = last.entries.back().zxid;
-    return;
+    newest = &held_.back();
+  } else if (!out_.persist.empty() && out_.persist.back().seq == next_seq_ - 1) {
+    newest = &out_.persist.back();
   }
-  if (queue != nullptr) {
-    for (Entry& e : entries) queue->back().entries.push_back(std::move(e));
-    pending_.back().durable_zxid = queue->back().entries.back().zxid;
+  if (newest != nullptr && newest->kind == Kind::kAppend) {
+    for (Entry& e : entries) newest->entries.push_back(std::move(e));
+    pending_.back().durable_zxid = newest->entries.back().zxid;
     return;
   }
   PersistRequest r;

@@ -65,31 +65,12 @@ void MiniCluster::Drain(zab::Sid sid) {
   }
 }
 
-void MiniCluster::Finish(zab::Sid sid, const PersistRequest& r) {
-  zab::DurableState& d = nodes_.at(sid).disk;
-  switch (r.kind) {
-    case Kind::kAppend:
-      for (const auto& e : r.entries) d.log.push_back(e);
-      break;
-    case Kind::kTruncateAfter:
-      while (!d.log.empty() && d.log.back().zxid > r.zxid) d.log.pop_back();
-      break;
-    case Kind::kInstallSnapshot:
-      d.log.clear();
-      d.snapshot_zxid = r.zxid;
-      nodes_.at(sid).snapshot_applied = Split(r.snapshot);
-      break;
-    case Kind::kAcceptedEpoch: d.accepted_epoch = r.epoch; break;
-    case Kind::kCurrentEpoch: d.current_epoch = r.epoch; break;
-  }
-}
-
 bool MiniCluster::Step() {
   for (auto& [sid, n] : nodes_) {
     if (!n.peer || n.hold_storage || n.storage.empty()) continue;
     PersistRequest r = std::move(n.storage.front());
     n.storage.pop_front();
-    Finish(sid, r);
+    sim::SimStorage::Apply(&n.disk, r);
     n.peer->OnPersisted(r.seq);
     Drain(sid);
     return true;
@@ -144,10 +125,10 @@ void MiniCluster::Restart(zab::Sid sid) {
   Node& n = nodes_.at(sid);
   REQUIRE(!n.peer);
   ++n.incarnation;
-  n.applied = n.snapshot_applied;  // the state machine comes back from its snapshot
+  n.applied = Split(n.disk.snapshot);  // the state machine comes back from its snapshot
   n.peer = std::make_unique<zab::Peer>(
       Config(sid, voters_, seed_ * 100 + static_cast<uint64_t>(sid) + 1000 * static_cast<uint64_t>(n.incarnation)),
-      n.disk);
+      n.disk.state);
   Drain(sid);
 }
 

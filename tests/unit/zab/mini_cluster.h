@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/sim_storage.h"
 #include "zab/core/peer.h"
 
 namespace cairn::testing {
@@ -43,16 +44,14 @@ class MiniCluster {
  private:
   struct Node {
     std::unique_ptr<zab::Peer> peer;
-    zab::DurableState disk;
+    sim::Disk disk;  // what survives a crash (the simulator's model)
     std::deque<zab::PersistRequest> storage;  // issued, not yet finished
     bool hold_storage = false;
     std::vector<std::string> applied;
-    std::vector<std::string> snapshot_applied;  // the state machine at the last install
     int incarnation = 0;
   };
   void Drain(zab::Sid sid);
   bool Step();  // one unit of work; false when idle
-  void Finish(zab::Sid sid, const zab::PersistRequest& r);
 
   std::vector<zab::Sid> voters_;
   uint64_t seed_;
