@@ -22,8 +22,7 @@ uint64_t Mix(uint64_t h, const std::string& bytes) {
 
 std::string EncodeOp(const KvOp& op) {
   std::ostringstream s;
-  s << (op.kind == KvOp::Kind::kWrite ? 'w' : 'r') << ' ' << op.client << ' ' << op.op_id << ' ' << op.key;
-  if (op.kind == KvOp::Kind::kWrite) s << ' ' << op.value;
+  s << "w " << op.client << ' ' << op.op_id << ' ' << op.key << ' ' << op.value;
   return s.str();
 }
 
@@ -31,26 +30,22 @@ KvOp DecodeOp(const std::string& txn) {
   std::istringstream s(txn);
   char kind = 0;
   KvOp op;
-  s >> kind >> op.client >> op.op_id >> op.key;
-  CAIRN_ASSERT(kind == 'w' || kind == 'r');
-  op.kind = kind == 'w' ? KvOp::Kind::kWrite : KvOp::Kind::kRead;
-  if (op.kind == KvOp::Kind::kWrite) s >> op.value;
-  CAIRN_ASSERT(!s.fail());
+  s >> kind >> op.client >> op.op_id >> op.key >> op.value;
+  CAIRN_ASSERT(kind == 'w' && !s.fail());
   return op;
 }
 
-std::optional<std::string> KvMachine::Apply(zab::Zxid zxid, const std::string& txn) {
+void KvMachine::Apply(zab::Zxid zxid, const std::string& txn) {
   CAIRN_ASSERT(zxid > zxid_);
   zxid_ = zxid;
   digest_ = Mix(Mix(digest_, std::to_string(zxid)), txn);
   KvOp op = DecodeOp(txn);
-  if (op.kind == KvOp::Kind::kWrite) {
-    data_[op.key] = op.value;
-    return op.value;
-  }
-  auto it = data_.find(op.key);
-  if (it == data_.end()) return std::nullopt;
-  return it->second;
+  data_[op.key] = op.value;
+}
+
+std::string KvMachine::Read(const std::string& key) const {
+  auto it = data_.find(key);
+  return it == data_.end() ? std::string() : it->second;
 }
 
 std::string KvMachine::Snapshot() const {

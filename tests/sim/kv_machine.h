@@ -1,7 +1,8 @@
 // tests/sim/kv_machine.h: the replicated state machine the simulator runs
 // on top of zab::Peer: a map of small string keys to values, driven by
-// txns that name the client operation they carry. Reads go through the
-// log as well (a "sync" then read, strictly ordered), so their results
+// txns that name the client write they carry. Reads do not go through the
+// log: a client syncs with a serving peer (Peer::Sync) and reads that
+// replica's map, as a ZooKeeper client reads after sync(); their results
 // are part of the history the linearizability checker judges.
 //
 // It keeps a running digest of everything applied, so two replicas at the
@@ -10,21 +11,18 @@
 
 #include <cstdint>
 #include <map>
-#include <optional>
 #include <string>
 
 #include "zab/core/types.h"
 
 namespace cairn::sim {
 
-// A client operation as a txn.
+// A client write as a txn.
 struct KvOp {
-  enum class Kind : uint8_t { kWrite, kRead };
-  Kind kind = Kind::kWrite;
   int client = 0;
   int64_t op_id = 0;  // unique per run
   std::string key;
-  std::string value;  // kWrite
+  std::string value;
 };
 std::string EncodeOp(const KvOp& op);
 // REQUIRES: txn came from EncodeOp (aborts otherwise: the log holds only those).
@@ -33,8 +31,9 @@ KvOp DecodeOp(const std::string& txn);
 class KvMachine {
  public:
   // Applies the txn at zxid. REQUIRES: zxid above zxid().
-  // Returns the key's value for a read (nullopt: absent).
-  std::optional<std::string> Apply(zab::Zxid zxid, const std::string& txn);
+  void Apply(zab::Zxid zxid, const std::string& txn);
+  // The key's value, "" when absent (the checker's register model).
+  std::string Read(const std::string& key) const;
 
   std::string Snapshot() const;
   // REQUIRES: snapshot came from Snapshot() (or is empty: the initial state).

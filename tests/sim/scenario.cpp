@@ -39,6 +39,7 @@ class Scenario {
   void CmdTick(std::istream& in);
   void CmdDeliver(std::istream& in);
   void CmdPropose(std::istream& in);
+  void CmdSync(std::istream& in);
   void CmdPersist(std::istream& in);
   void CmdSnapshot(std::istream& in);
   void CmdCrash(std::istream& in);
@@ -63,6 +64,7 @@ class Scenario {
   std::set<Sid> side_;
   uint32_t counter_max_ = 0xffffffffu;
   int64_t op_id_ = 0;
+  uint64_t sync_id_ = 0;
   Invariants invariants_;
   std::vector<std::string> out_;
 };
@@ -118,6 +120,10 @@ void Scenario::Drain(Sid sid) {
     // the decisions only.
     if (line.rfind("election round", 0) == 0 && line.find("decided") == std::string::npos) continue;
     out_.push_back(std::to_string(sid) + ": " + line);
+  }
+  for (const auto& d : o.syncs) {
+    out_.push_back(std::to_string(sid) + ": sync " + std::to_string(d.id) +
+                   (d.ok ? " done at " + zab::ZxidString(d.zxid) + ": k=" + (n.machine.Read("k").empty() ? "-" : n.machine.Read("k")) : " failed"));
   }
   if (o.state_changed) {
     if (zab::Epoch e = n.peer->established_epoch(); e != 0) Note(invariants_.OnEstablished(sid, e));
@@ -183,9 +189,11 @@ void Scenario::CmdServers(std::istream& in) {
 void Scenario::CmdTick(std::istream& in) {
   int k = 1;
   in >> k;
+  std::set<Sid> only;
+  for (Sid sid = 0; in >> sid;) only.insert(sid);
   for (int i = 0; i < k; ++i) {
     for (Sid sid : sids_) {
-      if (!At(sid).peer) continue;
+      if (!At(sid).peer || (!only.empty() && only.count(sid) == 0)) continue;
       At(sid).peer->Tick();
       Drain(sid);
     }
@@ -223,9 +231,18 @@ void Scenario::CmdPropose(std::istream& in) {
   std::string text;
   in >> text;
   Node& n = At(sid);
-  KvOp op{KvOp::Kind::kWrite, 0, ++op_id_, "k", text};
+  KvOp op{0, ++op_id_, "k", text};
   zab::Zxid z = n.peer ? n.peer->Propose(EncodeOp(op)) : 0;
   out_.push_back(z == 0 ? "refused" : "proposed at " + zab::ZxidString(z));
+  Drain(sid);
+}
+
+void Scenario::CmdSync(std::istream& in) {
+  Sid sid = SidArg(in, "sync");
+  Node& n = At(sid);
+  uint64_t id = ++sync_id_;
+  bool taken = n.peer && n.peer->Sync(id);
+  out_.push_back(taken ? "sync " + std::to_string(id) + " taken" : "refused");
   Drain(sid);
 }
 
@@ -298,6 +315,7 @@ std::vector<std::string> Scenario::Run(const std::string& line) {
   else if (cmd == "stabilize") Stabilize();
   else if (cmd == "deliver") CmdDeliver(in);
   else if (cmd == "propose") CmdPropose(in);
+  else if (cmd == "sync") CmdSync(in);
   else if (cmd == "hold" || cmd == "release") At(SidArg(in, cmd)).held = cmd == "hold";
   else if (cmd == "persist") CmdPersist(in);
   else if (cmd == "snapshot") CmdSnapshot(in);

@@ -14,12 +14,16 @@
 // Commands (servers are numbered from 1; the network is FIFO and delivers
 // nothing until told to):
 //   servers N [counter_max=C]   start N peers with empty disks
-//   tick [K]                    K times: tick every running server, stabilize
+//   tick [K] [S...]             K times: tick every running server (or only
+//                               S...: the others' clocks stand still, as
+//                               in a process pause), stabilize
 //   stabilize                   deliver every message and finish every
 //                               storage request (not held) until quiet
 //   deliver A->B [type=T] [drop]  deliver (or drop) the queued messages from
 //                               A to B (of type T), in order
 //   propose S TEXT              server S proposes a write of TEXT
+//   sync S                      server S takes a sync (Peer::Sync); when it
+//                               finishes the output shows S's value of k
 //   hold S / release S          S's storage finishes nothing / goes on
 //   persist S [N]               finish S's next N storage requests (1)
 //   crash S / restart S         a crash loses what S's storage did not finish

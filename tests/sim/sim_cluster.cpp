@@ -18,6 +18,8 @@ struct SimCluster::Swarm {
   StorageFaults storage;
   uint32_t crash_per_mille = 0;      // of chaos events
   uint32_t partition_per_mille = 0;  // of chaos events
+  uint32_t pause_per_mille = 0;      // of chaos events: a process stops (a GC pause)
+  int64_t pause_max = 0;             // time units
   int64_t chaos_gap_max = 0;         // time units between chaos events
   int clients = 1;
   int keys = 1;
@@ -32,7 +34,8 @@ struct SimCluster::Swarm {
     s << "drop=" << network.drop_per_mille << "‰ dup=" << network.duplicate_per_mille << "‰ delay="
       << network.delay_min << ".." << network.delay_max << " long=" << network.long_delay_per_mille << "‰" << " disk=" << storage.latency_min << ".."
       << storage.latency_max << " stall=" << storage.stall_per_mille << "‰/" << storage.stall_max
-      << " crash=" << crash_per_mille << "‰ partition=" << partition_per_mille << "‰ gap=" << chaos_gap_max
+      << " crash=" << crash_per_mille << "‰ partition=" << partition_per_mille << "‰ pause=" << pause_per_mille
+      << "‰/" << pause_max << " gap=" << chaos_gap_max
       << " clients=" << clients << " keys=" << keys << " snapshot_every=" << snapshot_every
       << " counter_max=" << counter_max << (storage.lies ? " storage-lies" : "");
     return s.str();
@@ -48,6 +51,9 @@ struct SimCluster::Server {
   int64_t next_tick = 0;
   zab::Zxid snapshotted = 0;
   zab::Role role = zab::Role::kLooking;
+  // A paused process does nothing until then; what reaches it waits.
+  int64_t paused_until = 0;
+  std::vector<zab::Message> inbox;
 };
 
 struct SimCluster::Client {
@@ -55,7 +61,9 @@ struct SimCluster::Client {
   int64_t next_at = 0;
   // The operation in flight (history index), or -1.
   int64_t waiting = -1;
-  int64_t op_id = 0;
+  int64_t op_id = 0;  // a write's txn, a read's sync id
+  bool reading = false;
+  std::string key;
   Sid server = 0;
   int incarnation = 0;
   int64_t deadline = 0;
@@ -104,6 +112,8 @@ void SimCluster::DrawSwarm() {
   w.storage.lies = options_.storage_lies;
   w.crash_per_mille = rate(100, 400);
   w.partition_per_mille = rate(100, 400);
+  w.pause_per_mille = rate(50, 300);
+  w.pause_max = random_.Between(5, 40) * kTickUnits;  // past syncLimit, often
   w.chaos_gap_max = random_.Between(20, 1500);
   w.clients = static_cast<int>(random_.Between(1, 4));
   w.keys = static_cast<int>(random_.Between(1, 3));
@@ -146,6 +156,8 @@ void SimCluster::Boot(Sid sid) {
 void SimCluster::Crash(Sid sid) {
   Server& s = *servers_.at(sid);
   s.storage.Crash(now_);
+  s.paused_until = 0;
+  s.inbox.clear();
   s.peer.reset();
   ++result_.crashes;
   Trace("crash " + std::to_string(sid));
@@ -176,6 +188,7 @@ void SimCluster::Drain(Sid sid) {
     if (options_.trace || std::string(fate) != "sent") Trace("send " + line + " [" + fate + "]");
   }
   for (const auto& e : out.committed) OnCommitted(sid, e);
+  for (const auto& done : out.syncs) OnSynced(sid, done);
   for (auto& line : out.events) {
     if (line.find("SAFETY: ") != std::string::npos) Fail("server " + std::to_string(sid) + " detected: " + line);
     if (line.rfind("election round", 0) == 0 && line.find("decided") != std::string::npos) ++result_.elections;
@@ -207,17 +220,49 @@ void SimCluster::Drain(Sid sid) {
 
 void SimCluster::OnCommitted(Sid sid, const zab::Entry& e) {
   Server& s = *servers_.at(sid);
-  std::optional<std::string> value = s.machine.Apply(e.zxid, e.txn);
+  s.machine.Apply(e.zxid, e.txn);
   if (std::string v = invariants_.OnApplied(sid, e.zxid, e.txn, s.machine.digest()); !v.empty()) Fail(v);
   KvOp op = DecodeOp(e.txn);
   if (op.client == 0) probe_done_ = true;  // a liveness probe committed
   for (Client& c : clients_) {
-    if (c.waiting < 0 || c.op_id != op.op_id || c.server != sid || c.incarnation != s.incarnation) continue;
+    if (c.waiting < 0 || c.reading || c.op_id != op.op_id || c.server != sid || c.incarnation != s.incarnation) {
+      continue;
+    }
     Operation& h = history_[static_cast<size_t>(c.waiting)];
     h.ret = now_;
     h.ok = true;
-    if (op.kind == KvOp::Kind::kRead) h.value = value.value_or("");
     ++result_.ops_acked;
+    c.waiting = -1;
+    c.next_at = now_ + random_.Between(1, swarm_->think_max);
+  }
+}
+
+void SimCluster::OnSynced(Sid sid, const zab::SyncDone& done) {
+  Server& s = *servers_.at(sid);
+  if (done.ok && done.zxid > s.machine.zxid()) {
+    Fail("server " + std::to_string(sid) + ": sync " + std::to_string(done.id) + " finished at " +
+         zab::ZxidString(done.zxid) + " but the state machine is at " + zab::ZxidString(s.machine.zxid()));
+  }
+  for (Client& c : clients_) {
+    if (c.waiting < 0 || !c.reading || c.op_id != static_cast<int64_t>(done.id) || c.server != sid ||
+        c.incarnation != s.incarnation) {
+      continue;
+    }
+    if (!done.ok) {
+      // The server stopped serving: the read saw nothing (the checker drops it).
+      Trace("client " + std::to_string(c.id) + ": sync " + std::to_string(done.id) + " failed at " +
+            std::to_string(sid));
+    } else {
+      Operation& h = history_[static_cast<size_t>(c.waiting)];
+      h.value = s.machine.Read(c.key);
+      h.ret = now_;
+      h.ok = true;
+      ++result_.ops_acked;
+      if (options_.trace) {
+        Trace("client " + std::to_string(c.id) + " read " + c.key + "=\"" + h.value + "\" at " +
+              std::to_string(sid) + " " + zab::ZxidString(done.zxid));
+      }
+    }
     c.waiting = -1;
     c.next_at = now_ + random_.Between(1, swarm_->think_max);
   }
@@ -226,36 +271,47 @@ void SimCluster::OnCommitted(Sid sid, const zab::Entry& e) {
 void SimCluster::ClientAct(Client& c) {
   c.next_at = now_ + random_.Between(1, swarm_->think_max);
   if (c.waiting >= 0) return;
-  // Ask a random server; only a serving leader takes it (a real client
-  // would be redirected; this one simply tries another later).
+  // Ask a random server. A write needs a serving leader (a real client's
+  // follower would forward it; this one simply tries another later); a
+  // read syncs with any serving server and reads its replica.
   Sid sid = sids_[random_.Below(sids_.size())];
   Server& s = *servers_.at(sid);
-  if (!s.peer || s.peer->established_epoch() == 0) return;
-  KvOp op;
-  op.kind = random_.Chance(600) ? KvOp::Kind::kWrite : KvOp::Kind::kRead;
-  op.client = c.id;
-  op.op_id = next_op_id_++;
-  op.key = "k" + std::to_string(random_.Below(static_cast<uint64_t>(swarm_->keys)));
-  op.value = "v" + std::to_string(op.op_id);
-  zab::Zxid zxid = s.peer->Propose(EncodeOp(op));
-  Drain(sid);
-  if (zxid == 0) return;  // counter rollover: not taken
+  if (now_ < s.paused_until) return;  // it does not answer
+  bool reading = !random_.Chance(600);
+  std::string key = "k" + std::to_string(random_.Below(static_cast<uint64_t>(swarm_->keys)));
+  int64_t op_id = next_op_id_++;
+  std::string what;
+  if (reading) {
+    if (!s.peer || !s.peer->Sync(static_cast<uint64_t>(op_id))) return;
+    what = "sync " + std::to_string(op_id) + ", then read " + key;
+  } else {
+    if (!s.peer || s.peer->established_epoch() == 0) return;
+    KvOp op{c.id, op_id, key, "v" + std::to_string(op_id)};
+    zab::Zxid zxid = s.peer->Propose(EncodeOp(op));
+    if (zxid == 0) {  // counter rollover: not taken
+      Drain(sid);
+      return;
+    }
+    what = EncodeOp(op) + " at " + zab::ZxidString(zxid);
+  }
   Operation h;
   h.client = c.id;
-  h.kind = op.kind == KvOp::Kind::kWrite ? Operation::Kind::kWrite : Operation::Kind::kRead;
-  h.key = op.key;
-  h.value = op.kind == KvOp::Kind::kWrite ? op.value : "";
+  h.kind = reading ? Operation::Kind::kRead : Operation::Kind::kWrite;
+  h.key = key;
+  h.value = reading ? "" : "v" + std::to_string(op_id);
   h.call = now_;
   h.ret = kPending;
   h.ok = false;
   history_.push_back(h);
   c.waiting = static_cast<int64_t>(history_.size()) - 1;
-  c.op_id = op.op_id;
+  c.op_id = op_id;
+  c.reading = reading;
+  c.key = key;
   c.server = sid;
   c.incarnation = s.incarnation;
   c.deadline = now_ + swarm_->op_timeout;
-  Trace("client " + std::to_string(c.id) + " -> " + std::to_string(sid) + ": " + EncodeOp(op) + " at " +
-        zab::ZxidString(zxid));
+  Trace("client " + std::to_string(c.id) + " -> " + std::to_string(sid) + ": " + what);
+  Drain(sid);  // after the bookkeeping: the answer may come in this output
 }
 
 void SimCluster::ExpireClients() {
@@ -280,6 +336,13 @@ void SimCluster::Chaos() {
     Crash(up[random_.Below(up.size())]);
     return;
   }
+  if (!up.empty() && random_.Chance(swarm_->pause_per_mille)) {
+    Sid sid = up[random_.Below(up.size())];
+    Server& s = *servers_.at(sid);
+    s.paused_until = std::max(s.paused_until, now_ + random_.Between(1, swarm_->pause_max));
+    Trace("pause " + std::to_string(sid) + " until t=" + std::to_string(s.paused_until));
+    return;
+  }
   if (random_.Chance(swarm_->partition_per_mille)) {
     std::set<Sid> side;
     for (Sid sid : sids_) {
@@ -300,7 +363,7 @@ void SimCluster::Chaos() {
 // One event: the earliest of the network, the disks, the clocks, the
 // clients and the chaos. False if nothing is left to happen.
 bool SimCluster::StepOnce(bool chaos, bool clients) {
-  enum class What { kNone, kChaos, kMessage, kStorage, kTick, kClient };
+  enum class What { kNone, kChaos, kMessage, kStorage, kTick, kClient, kResume };
   What what = What::kNone;
   int64_t best = std::numeric_limits<int64_t>::max();
   Sid who = 0;
@@ -318,8 +381,11 @@ bool SimCluster::StepOnce(bool chaos, bool clients) {
   for (Sid sid : sids_) {
     Server& s = *servers_.at(sid);
     if (!s.peer) continue;
-    if (auto t = s.storage.NextTime()) consider(*t, What::kStorage, sid);
-    consider(s.next_tick, What::kTick, sid);
+    // A paused process notices its disk and its clock once it resumes;
+    // its clock fires once, however long the pause was.
+    if (auto t = s.storage.NextTime()) consider(std::max(*t, s.paused_until), What::kStorage, sid);
+    consider(std::max(s.next_tick, s.paused_until), What::kTick, sid);
+    if (!s.inbox.empty()) consider(s.paused_until, What::kResume, sid);
   }
   if (clients) {
     for (size_t i = 0; i < clients_.size(); ++i) consider(clients_[i].next_at, What::kClient, 0, i);
@@ -335,6 +401,10 @@ bool SimCluster::StepOnce(bool chaos, bool clients) {
       Server& s = *servers_.at(m->to);
       if (!s.peer) break;
       Sid to = m->to;
+      if (now_ < s.paused_until) {
+        s.inbox.push_back(std::move(*m));
+        break;
+      }
       if (options_.trace) Trace("deliver " + zab::Describe(*m));
       s.peer->Step(std::move(*m));
       Drain(to);
@@ -355,6 +425,18 @@ bool SimCluster::StepOnce(bool chaos, bool clients) {
       break;
     }
     case What::kClient: ClientAct(clients_[client]); break;
+    case What::kResume: {
+      Server& s = *servers_.at(who);
+      std::vector<zab::Message> inbox = std::move(s.inbox);
+      s.inbox.clear();
+      for (auto& m : inbox) {
+        if (options_.trace) Trace("deliver " + zab::Describe(m));
+        s.peer->Step(std::move(m));
+        Drain(who);
+        if (!s.peer) break;
+      }
+      break;
+    }
   }
   ExpireClients();
   return true;
@@ -401,7 +483,7 @@ SimResult SimCluster::Run() {
       for (Sid sid : sids_) {
         Server& s = *servers_.at(sid);
         if (!s.peer || s.peer->established_epoch() == 0) continue;
-        KvOp op{KvOp::Kind::kWrite, 0, next_op_id_++, "probe", "p"};
+        KvOp op{0, next_op_id_++, "probe", "p"};
         if (s.peer->Propose(EncodeOp(op)) != 0) {
           probe_at = now_ + 50 * kTickUnits;
           Trace("probe write at " + std::to_string(sid));

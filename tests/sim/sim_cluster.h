@@ -73,6 +73,7 @@ class SimCluster {
   void Crash(zab::Sid sid);
   void Drain(zab::Sid sid);
   void OnCommitted(zab::Sid sid, const zab::Entry& e);
+  void OnSynced(zab::Sid sid, const zab::SyncDone& done);
   bool StepOnce(bool chaos, bool clients);
   void Chaos();
   void ClientAct(Client& c);

@@ -49,6 +49,7 @@ void Peer::TickLeader() {
   for (auto& [sid, f] : followers_) {
     Message ping = LinkMessage(MessageType::kPing, sid, f.link);
     ping.commit = committed_;
+    ping.probe = probe_;
     Send(std::move(ping));
   }
 }
@@ -114,7 +115,11 @@ void Peer::LeaderHandle(Message& m, FollowerLink& f) {
   switch (m.type) {
     case MessageType::kAckEpoch: LeaderOnAckEpoch(m, f); return;
     case MessageType::kAck: LeaderOnAck(m.from, f, m); return;
-    default: return;  // kPing: heard is all it says
+    case MessageType::kPing: LeaderOnProbeEcho(f, m.probe); return;
+    case MessageType::kSyncRead:
+      if (serving_ && f.phase >= FollowerLink::Phase::kSynced) LeaderTakeSync(m.request, m.from, f.link);
+      return;
+    default: return;
   }
 }
 
@@ -159,9 +164,12 @@ void Peer::FollowerHandle(Message& m) {
     case MessageType::kCommit: FollowerOnCommit(m.commit); return;
     case MessageType::kPing: {
       if (follower_phase_ == FollowerPhase::kUpToDate) FollowerOnCommit(m.commit);
-      Send(LinkMessage(MessageType::kPing, leader_, link_));
+      Message echo = LinkMessage(MessageType::kPing, leader_, link_);
+      echo.probe = m.probe;
+      Send(std::move(echo));
       return;
     }
+    case MessageType::kSyncPoint: FollowerOnSyncPoint(m); return;
     default: return;
   }
 }

@@ -17,6 +17,8 @@ const char* MessageTypeName(MessageType type) {
     case MessageType::kAck: return "ACK";
     case MessageType::kCommit: return "COMMIT";
     case MessageType::kPing: return "PING";
+    case MessageType::kSyncRead: return "SYNCREAD";
+    case MessageType::kSyncPoint: return "SYNCPOINT";
   }
   return "?";
 }
@@ -81,6 +83,11 @@ std::string Describe(const Message& m) {
     case MessageType::kCommit:
       return s + " " + ZxidString(m.commit);
     case MessageType::kPing:
+      return m.probe == 0 ? s : s + " probe=" + std::to_string(m.probe);
+    case MessageType::kSyncRead:
+      return s + " request=" + std::to_string(m.request);
+    case MessageType::kSyncPoint:
+      return s + " request=" + std::to_string(m.request) + " at=" + ZxidString(m.zxid);
     case MessageType::kVote:
       return s;
   }

@@ -32,6 +32,9 @@ enum class MessageType : uint8_t {
   kAck,           // follower -> leader: zxid = durable through
   kCommit,        // leader -> follower: commit = committed through
   kPing,          // either way on a link: I am alive; leader's carries commit
+                  // and probe, the follower's echoes the probe it last saw
+  kSyncRead,      // follower -> leader: request = the follower's sync id
+  kSyncPoint,     // leader -> follower: request, zxid = the point to read at
 };
 const char* MessageTypeName(MessageType type);
 
@@ -83,6 +86,11 @@ struct Message {
   // below every entry); epochs newest first, at most kMaxEpochEnds.
   Zxid base = 0;
   std::vector<EpochEnd> epochs;
+
+  // kPing: the leader's latest quorum probe (see Peer::Sync); a follower
+  // echoes it. kSyncRead, kSyncPoint: the follower's id for the sync.
+  uint64_t probe = 0;
+  uint64_t request = 0;
 
   // kSync.
   SyncMode mode = SyncMode::kDiff;

@@ -1,7 +1,8 @@
 // zab/core/output.h: what a Peer asks of its driver after an input. The
 // driver takes it with Peer::TakeOutput and, in this order: hands the
 // persist requests to storage (in order), sends the messages, applies the
-// committed entries to the state machine, and answers snapshot_wanted.
+// committed entries to the state machine, answers the finished syncs, and
+// answers snapshot_wanted.
 #pragma once
 
 #include <cstdint>
@@ -36,6 +37,16 @@ struct PersistRequest {
 };
 const char* PersistKindName(PersistRequest::Kind kind);
 
+// A Peer::Sync that finished: ok, once the driver has applied this
+// output's committed entries its state machine is at zxid or later, which
+// holds everything committed before the call: read it then. Not ok, the
+// peer stopped serving first (the caller may try elsewhere).
+struct SyncDone {
+  uint64_t id = 0;
+  bool ok = false;
+  Zxid zxid = 0;
+};
+
 struct Output {
   std::vector<Message> messages;
   std::vector<PersistRequest> persist;
@@ -44,6 +55,8 @@ struct Output {
   // state machine with the snapshot; the entries handed out after it
   // continue from the snapshot's zxid.
   std::vector<Entry> committed;
+  // Syncs finished, to answer after applying `committed`.
+  std::vector<SyncDone> syncs;
   // The leader needs the state machine to sync a follower: call
   // Peer::OnSnapshot with it (at the last applied zxid).
   bool snapshot_wanted = false;
@@ -53,7 +66,7 @@ struct Output {
   std::vector<std::string> events;
 
   bool empty() const {
-    return messages.empty() && persist.empty() && committed.empty() && !snapshot_wanted &&
+    return messages.empty() && persist.empty() && committed.empty() && syncs.empty() && !snapshot_wanted &&
            !state_changed && events.empty();
   }
 };

@@ -49,24 +49,19 @@ void Peer::Step(Message m) {
     StepVote(m);
     return;
   }
-  switch (role_) {
-    case Role::kLeading: StepLeader(m); return;
-    case Role::kFollowing: StepFollower(m); return;
-    case Role::kLooking: return;  // links exist only between a leader and its followers
-  }
+  (this->*step_role_)(m);
 }
 
 void Peer::Tick() {
   ++tick_;
-  switch (role_) {
-    case Role::kLooking: TickElection(); return;
-    case Role::kFollowing: TickFollower(); return;
-    case Role::kLeading: TickLeader(); return;
-  }
+  (this->*tick_role_)();
 }
 
 Output Peer::TakeOutput() {
-  if (role_ == Role::kLeading) LeaderFlushProposals();
+  if (role_ == Role::kLeading) {
+    LeaderFlushProposals();
+    LeaderSendProbe();
+  }
   return std::exchange(out_, Output{});
 }
 
@@ -84,9 +79,28 @@ void Peer::Event(std::string line) { out_.events.push_back(std::move(line)); }
 
 // --- roles
 
+void Peer::SetRole(Role role) {
+  role_ = role;
+  switch (role) {
+    case Role::kLooking:
+      step_role_ = &Peer::StepLooking;
+      tick_role_ = &Peer::TickElection;
+      return;
+    case Role::kFollowing:
+      step_role_ = &Peer::StepFollower;
+      tick_role_ = &Peer::TickFollower;
+      return;
+    case Role::kLeading:
+      step_role_ = &Peer::StepLeader;
+      tick_role_ = &Peer::TickLeader;
+      return;
+  }
+}
+
 void Peer::BecomeLooking(const std::string& why) {
+  FailSyncs();
   Event("LOOKING: " + why);
-  role_ = Role::kLooking;
+  SetRole(Role::kLooking);
   serving_ = false;
   leader_ = 0;
   followers_.clear();
@@ -99,7 +113,8 @@ void Peer::BecomeLooking(const std::string& why) {
 }
 
 void Peer::BecomeFollowing(Sid leader, const Vote& vote) {
-  role_ = Role::kFollowing;
+  FailSyncs();
+  SetRole(Role::kFollowing);
   leader_ = leader;
   vote_ = vote;
   serving_ = false;
@@ -120,7 +135,10 @@ void Peer::BecomeFollowing(Sid leader, const Vote& vote) {
 }
 
 void Peer::BecomeLeading(const Vote& vote) {
-  role_ = Role::kLeading;
+  FailSyncs();
+  probe_ = 0;
+  probe_due_ = false;
+  SetRole(Role::kLeading);
   leader_ = config_.self;
   vote_ = vote;
   serving_ = false;
@@ -255,6 +273,7 @@ void Peer::Deliver() {
     out_.committed.push_back(*it);
     applied_ = it->zxid;
   }
+  FinishSyncs();
 }
 
 // --- sending

@@ -6,7 +6,8 @@
 // SNAP, then NEWLEADER, then UPTODATE once a quorum has acked), pipelined
 // broadcast (PROPOSAL, ACK, COMMIT; acks and commits are cumulative), and
 // liveness (pings every tick; a follower that hears nothing for syncLimit
-// ticks, a leader that hears no quorum for as long, go back to LOOKING).
+// ticks, a leader that hears no quorum for as long, go back to LOOKING),
+// and sync (a read fence: see Sync).
 //
 // Contract:
 //  - Single-threaded and not thread-safe. Pure: no clock, no IO, no
@@ -58,6 +59,16 @@ class Peer {
   // which it returns. 0 when not serving (and at counter rollover, which
   // also starts a new election).
   Zxid Propose(std::string txn);
+  // ZooKeeper's sync, made linearizable: the peer's state machine is to
+  // catch up with everything committed before this call. The leader notes
+  // its last proposed zxid (the point), confirms that it still leads with a
+  // round of pings sent after the call and echoed by a quorum (so no later
+  // epoch can have committed anything it does not know), and finishes once
+  // it has applied through the point. A follower asks its leader for that point and
+  // finishes once it has applied through it. The answer comes in
+  // Output::syncs under id (ids are the caller's; a sync still open when
+  // the peer stops serving fails there). False, and no answer: not serving.
+  bool Sync(uint64_t id);
   // Storage finished request seq (and every one before it).
   void OnPersisted(uint64_t seq);
   // The state machine at zxid (its last applied), after snapshot_wanted.
@@ -117,6 +128,15 @@ class Peer {
     Zxid newleader_zxid = 0;  // what NEWLEADER told it
     Zxid acked = 0;           // durable there through (after its NEWLEADER ack)
     int64_t heard_tick = 0;
+    uint64_t probe = 0;       // the highest probe it echoed
+  };
+  // A sync the leader has taken: answered once a quorum echoed `probe`.
+  struct SyncWait {
+    uint64_t id = 0;
+    Sid origin = 0;      // the leader itself, or the follower that asked
+    uint64_t link = 0;   // the follower's link when it asked
+    Zxid point = 0;      // the last zxid proposed when it was taken
+    uint64_t probe = 0;  // the first probe sent after it was taken
   };
   enum class LeaderPhase { kDiscovery, kAwaitEpochAcks, kAwaitNewLeaderAcks, kBroadcast };
   enum class LinkVerdict { kAccept, kIgnore, kHeld, kGap };
@@ -128,7 +148,10 @@ class Peer {
   };
   enum class FollowerPhase { kConnecting, kEpochAcked, kSynced, kUpToDate };
 
-  // peer.cpp: roles, persistence, the outbox, delivery.
+  // peer.cpp: roles, persistence, the outbox, delivery. The role sets
+  // which functions take link messages and ticks (Become* call SetRole).
+  void SetRole(Role role);
+  void StepLooking(Message&) {}  // links exist only between a leader and its followers
   void BecomeLooking(const std::string& why);
   void BecomeFollowing(Sid leader, const Vote& vote);
   void BecomeLeading(const Vote& vote);
@@ -183,6 +206,17 @@ class Peer {
   void FollowerOnCommit(Zxid commit);
   void LeaderFlushProposals();
 
+  // sync_read.cpp
+  void LeaderTakeSync(uint64_t id, Sid origin, uint64_t link);
+  void LeaderSendProbe();
+  void LeaderOnProbeEcho(FollowerLink& f, uint64_t probe);
+  void LeaderCheckSyncs();
+  void FollowerOnSyncPoint(const Message& m);
+  // Finishes the syncs whose point is applied here.
+  void FinishSyncs();
+  // Fails every sync this peer has open (it stops serving).
+  void FailSyncs();
+
   // liveness.cpp and the link layer
   void TickLeader();
   void TickFollower();
@@ -222,6 +256,8 @@ class Peer {
   std::deque<std::pair<uint64_t, Message>> outbox_;  // (after seq, message)
 
   Role role_ = Role::kLooking;
+  void (Peer::*step_role_)(Message&) = &Peer::StepLooking;
+  void (Peer::*tick_role_)() = &Peer::TickElection;
   bool serving_ = false;
   Sid leader_ = 0;
 
@@ -261,6 +297,16 @@ class Peer {
   std::set<Sid> epoch_ackers_;  // acked new_epoch_ as new to them (count in its quorum)
   std::vector<Entry> unsent_;  // proposals not yet in a PROPOSAL message
   bool snapshot_asked_ = false;
+
+  // Syncs. Leader: taken and waiting for a quorum's echo; the last probe
+  // sent in this term; whether a sync waits for a probe not yet sent.
+  std::deque<SyncWait> syncs_confirming_;
+  uint64_t probe_ = 0;
+  bool probe_due_ = false;
+  // Follower: asked of the leader, no point yet.
+  std::deque<uint64_t> syncs_asked_;
+  // Either role: (point, id), to finish once applied through point.
+  std::deque<std::pair<Zxid, uint64_t>> syncs_applying_;
 };
 
 }  // namespace cairn::zab

@@ -58,6 +58,7 @@ void MiniCluster::Drain(zab::Sid sid) {
     network_.push_back(std::move(m));
   }
   for (auto& e : out.committed) n.applied.push_back(e.txn);
+  for (auto& d : out.syncs) n.syncs.push_back(d);
   for (auto& line : out.events) events_.push_back(std::to_string(sid) + ": " + line);
   if (out.snapshot_wanted) {
     n.peer->OnSnapshot(n.peer->applied_zxid(), Join(n.applied));
@@ -78,6 +79,10 @@ bool MiniCluster::Step() {
   if (network_.empty()) return false;
   zab::Message m = std::move(network_.front());
   network_.pop_front();
+  if (delay_ && delay_(m)) {
+    delayed_.push_back(std::move(m));
+    return true;
+  }
   Node& to = nodes_.at(m.to);
   if (to.peer) {
     zab::Sid sid = m.to;
@@ -97,9 +102,13 @@ void MiniCluster::Tick() {
 
 void MiniCluster::Run(int max_ticks) {
   for (int t = 0; t < max_ticks; ++t) {
-    for (int i = 0; i < 100000 && Step(); ++i) {
-    }
+    Settle();
     Tick();
+  }
+}
+
+void MiniCluster::Settle() {
+  for (int i = 0; i < 100000 && Step(); ++i) {
   }
 }
 
@@ -130,6 +139,28 @@ void MiniCluster::Restart(zab::Sid sid) {
       Config(sid, voters_, seed_ * 100 + static_cast<uint64_t>(sid) + 1000 * static_cast<uint64_t>(n.incarnation)),
       n.disk.state);
   Drain(sid);
+}
+
+bool MiniCluster::Sync(zab::Sid sid, uint64_t id) {
+  bool taken = nodes_.at(sid).peer->Sync(id);
+  Drain(sid);
+  return taken;
+}
+
+void MiniCluster::ReleaseDelayed(const MessagePred& which) {
+  if (!which) delay_ = nullptr;
+  std::deque<zab::Message> kept;
+  for (auto& m : delayed_) {
+    if (which && !which(m)) {
+      kept.push_back(std::move(m));
+      continue;
+    }
+    zab::Sid sid = m.to;
+    if (!nodes_.at(sid).peer) continue;
+    nodes_.at(sid).peer->Step(std::move(m));
+    Drain(sid);
+  }
+  delayed_ = std::move(kept);
 }
 
 zab::Sid MiniCluster::Leader() const {

@@ -214,3 +214,65 @@ TEST_CASE("Peer: an ACKEPOCH of an epoch the follower had accepted before does n
     CHECK(SentSync(p));
   }
 }
+
+TEST_CASE("Peer: an ACKEPOCH past the leader's own log in its epoch drops that follower", "[zab]") {
+  // Only another leader of the same epoch could have put entries of it in
+  // a follower's log; the fresh-ack rule makes that impossible, and should
+  // it happen anyway the leader must not sync that follower to its own log.
+  cairn::zab::PeerConfig c;
+  c.self = 2;
+  c.voters = {1, 2, 3};
+  Peer p(c, cairn::zab::DurableState{});
+  Message li = LeaderInfoFromTwo(p);
+  Message ack;
+  ack.type = MessageType::kAckEpoch;
+  ack.from = 1;
+  ack.to = 2;
+  ack.link = li.link;
+  ack.leadership = li.leadership;
+  ack.seq = 2;
+  ack.fresh = true;
+  p.Step(ack);
+  REQUIRE(SentSync(p));  // epoch 1 is ours; 1 is being synced
+  Message info;
+  info.type = MessageType::kFollowerInfo;
+  info.from = 3;
+  info.to = 2;
+  info.link = 88;
+  info.seq = 1;
+  p.Step(info);
+  Message ack3;
+  ack3.type = MessageType::kAckEpoch;
+  ack3.from = 3;
+  ack3.to = 2;
+  ack3.link = 88;
+  ack3.leadership = li.leadership;
+  ack3.seq = 2;
+  std::string events;
+  auto sync_to_3 = [&] {
+    for (int i = 0; i < 10; ++i) {
+      Output o = p.TakeOutput();
+      for (const auto& r : o.persist) p.OnPersisted(r.seq);
+      for (const auto& e : o.events) events += e + "\n";
+      for (const auto& m : o.messages) {
+        if (m.type == MessageType::kSync && m.to == 3) return true;
+      }
+      if (o.empty()) return false;
+    }
+    return false;
+  };
+  SECTION("past it: link dropped, no sync") {
+    ack3.epoch = 1;
+    ack3.zxid = cairn::zab::MakeZxid(1, 5);
+    p.Step(ack3);
+    CHECK_FALSE(sync_to_3());
+    CHECK(events.find("follower 3 reports epoch 1 at 0x100000005, past this leadership: link dropped") !=
+          std::string::npos);
+    CHECK(p.role() == Role::kLeading);
+  }
+  SECTION("behind it: synced") {
+    ack3.fresh = true;
+    p.Step(ack3);
+    CHECK(sync_to_3());
+  }
+}
