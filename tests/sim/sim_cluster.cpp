@@ -383,9 +383,10 @@ bool SimCluster::StepOnce(bool chaos, bool clients) {
     if (!s.peer) continue;
     // A paused process notices its disk and its clock once it resumes;
     // its clock fires once, however long the pause was.
+    // What waited in its inbox comes first, in the order it arrived.
+    if (!s.inbox.empty()) consider(s.paused_until, What::kResume, sid);
     if (auto t = s.storage.NextTime()) consider(std::max(*t, s.paused_until), What::kStorage, sid);
     consider(std::max(s.next_tick, s.paused_until), What::kTick, sid);
-    if (!s.inbox.empty()) consider(s.paused_until, What::kResume, sid);
   }
   if (clients) {
     for (size_t i = 0; i < clients_.size(); ++i) consider(clients_[i].next_at, What::kClient, 0, i);
@@ -401,7 +402,7 @@ bool SimCluster::StepOnce(bool chaos, bool clients) {
       Server& s = *servers_.at(m->to);
       if (!s.peer) break;
       Sid to = m->to;
-      if (now_ < s.paused_until) {
+      if (now_ < s.paused_until || !s.inbox.empty()) {  // behind what waits already
         s.inbox.push_back(std::move(*m));
         break;
       }
@@ -482,7 +483,7 @@ SimResult SimCluster::Run() {
     if (!probe_done_ && now_ >= probe_at) {
       for (Sid sid : sids_) {
         Server& s = *servers_.at(sid);
-        if (!s.peer || s.peer->established_epoch() == 0) continue;
+        if (!s.peer || s.peer->established_epoch() == 0 || now_ < s.paused_until) continue;
         KvOp op{0, next_op_id_++, "probe", "p"};
         if (s.peer->Propose(EncodeOp(op)) != 0) {
           probe_at = now_ + 50 * kTickUnits;

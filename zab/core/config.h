@@ -28,7 +28,9 @@ struct PeerConfig {
   uint32_t counter_max = 0xffffffffu;
 
   // Seeds the jitter of timeouts. Give each incarnation of a server its own
-  // seed: link ids are drawn from it.
+  // seed: link ids and the leader's terms of office are drawn from it, and
+  // telling an old incarnation's messages from a new one's (acks, sync
+  // probes) relies on them differing.
   uint64_t seed = 1;
 };
 

@@ -67,7 +67,10 @@ class Peer {
   // it has applied through the point. A follower asks its leader for that point and
   // finishes once it has applied through it. The answer comes in
   // Output::syncs under id (ids are the caller's; a sync still open when
-  // the peer stops serving fails there). False, and no answer: not serving.
+  // the peer stops serving fails there). The driver must take the output
+  // after each input and apply it before the next: an answer speaks of the
+  // state machine as that output leaves it. False, and no answer: not
+  // serving.
   bool Sync(uint64_t id);
   // Storage finished request seq (and every one before it).
   void OnPersisted(uint64_t seq);

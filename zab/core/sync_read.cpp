@@ -9,6 +9,8 @@
 // moved on to a later epoch before it, so whatever any leader committed
 // before the call is in this leader's log, at or below the point it reads
 // at: everything it had proposed when it took the sync.
+#include <algorithm>
+
 #include "base/mark.h"
 #include "zab/core/peer.h"
 #include "zab/core/quorum.h"
@@ -73,7 +75,9 @@ void Peer::LeaderCheckSyncs() {
       continue;
     }
     auto it = followers_.find(w.origin);
-    if (it == followers_.end() || it->second.link != w.link) continue;  // it has failed its syncs
+    // Its link is gone: the follower fails the sync when it notices (it
+    // times out, or starts over).
+    if (it == followers_.end() || it->second.link != w.link) continue;
     Message point = LinkMessage(MessageType::kSyncPoint, w.origin, w.link);
     point.request = w.id;
     point.zxid = w.point;
@@ -85,7 +89,13 @@ void Peer::LeaderCheckSyncs() {
 // --- follower
 
 void Peer::FollowerOnSyncPoint(const Message& m) {
-  if (syncs_asked_.empty() || syncs_asked_.front() != m.request) return;  // answers come in order
+  // Answers come in the order asked. Should the leader have skipped one,
+  // it fails here rather than hold up the rest.
+  if (std::find(syncs_asked_.begin(), syncs_asked_.end(), m.request) == syncs_asked_.end()) return;
+  while (syncs_asked_.front() != m.request) {
+    out_.syncs.push_back(SyncDone{syncs_asked_.front(), false, 0});
+    syncs_asked_.pop_front();
+  }
   syncs_asked_.pop_front();
   syncs_applying_.emplace_back(m.zxid, m.request);
   FinishSyncs();

@@ -1,7 +1,7 @@
 // Peer::Sync, the read fence, on a perfect network (mini_cluster.h): the
 // leader answers only after a quorum echoed a ping it sent after the call;
 // a follower's sync goes by way of the leader and waits until the follower
-// has applied the leader's commit point; an open sync fails when its peer
+// has applied the leader's point (its last proposed zxid); an open sync fails when its peer
 // stops serving; a peer that is not serving refuses one.
 #include <catch2/catch.hpp>
 #include <string>
@@ -55,7 +55,7 @@ TEST_CASE("Sync: the leader answers once a quorum echoed a ping sent after the c
   CHECK(echoed);
 }
 
-TEST_CASE("Sync: a follower's sync waits until it has applied the leader's commit point", "[zab][sync]") {
+TEST_CASE("Sync: a follower's sync waits until it has applied the leader's point", "[zab][sync]") {
   MiniCluster c(3);
   REQUIRE(c.RunUntil([&] { return AllServing(c); }));
   Sid leader = c.Leader();
