@@ -89,12 +89,17 @@ bool CheckAcl(const proto::AclList& acl, int32_t perm, const AuthIds& auth) {
 }
 
 proto::ErrorCode FixupAcl(const proto::AclList& in, const AuthIds& auth, proto::AclList* out) {
-  proto::AclList unique;
-  for (const auto& a : in) {
-    if (std::find(unique.begin(), unique.end(), a) == unique.end()) unique.push_back(a);
+  // Duplicates go (a single entry, the usual case, has none to drop).
+  proto::AclList deduplicated;
+  if (in.size() > 1) {
+    for (const auto& a : in) {
+      if (std::find(deduplicated.begin(), deduplicated.end(), a) == deduplicated.end()) deduplicated.push_back(a);
+    }
   }
+  const proto::AclList& unique = in.size() > 1 ? deduplicated : in;
   if (unique.empty()) return proto::ErrorCode::kInvalidAcl;
   out->clear();
+  out->reserve(unique.size());
   for (const auto& a : unique) {
     const auto& scheme = a.id.scheme;
     if (scheme == "world" && a.id.id == "anyone") {

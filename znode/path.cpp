@@ -47,6 +47,14 @@ bool IsValidPath(std::string_view path, std::string* reason) {
   if (path[0] != '/') return Fail(reason, "Path must start with / character");
   if (path.size() == 1) return true;
   if (path.back() == '/') return Fail(reason, "Path must not end with / character");
+  // Most paths are printable ASCII without dots: one quick pass settles
+  // them; anything else gets the full check, code point by code point.
+  bool plain = true;
+  for (size_t k = 1; k < path.size() && plain; ++k) {
+    auto c = static_cast<unsigned char>(path[k]);
+    plain = c >= 0x20 && c < 0x7f && c != '.' && !(c == '/' && path[k - 1] == '/');
+  }
+  if (plain) return true;
   size_t i = 1;
   while (i < path.size()) {
     size_t at = i;

@@ -36,6 +36,33 @@ std::optional<ChangeRecord> PendingChanges::Get(const std::string& path) const {
   return r;
 }
 
+const ChangeRecord* PendingChanges::Peek(const std::string& path) {
+  auto it = latest_.find(path);
+  if (it != latest_.end()) return it->second.exists ? &it->second : nullptr;
+  std::optional<ChangeRecord> rec = Get(path);
+  if (!rec) return nullptr;
+  scratch_ = std::move(*rec);
+  return &scratch_;
+}
+
+bool PendingChanges::Exists(const std::string& path) const {
+  auto it = latest_.find(path);
+  if (it != latest_.end()) return it->second.exists;
+  return tree_->Find(path) != nullptr;
+}
+
+ChangeRecord* PendingChanges::BeginModify(Records::iterator it, int64_t zxid) {
+  if (in_scope_) undo_.emplace_back(it->first, it->second);
+  order_.emplace_back(zxid, it->first);
+  Disown(it->first, it->second);
+  it->second.zxid = zxid;
+  return &it->second;
+}
+
+void PendingChanges::EndModify(const std::string& path, const ChangeRecord& rec) {
+  if (rec.exists && rec.stat.ephemeral_owner != 0) owned_[rec.stat.ephemeral_owner].insert(path);
+}
+
 void PendingChanges::Add(ChangeRecord record) {
   if (in_scope_) {
     auto it = latest_.find(record.path);

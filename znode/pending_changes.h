@@ -11,11 +11,13 @@
 #include <deque>
 #include <optional>
 #include <string>
-#include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
+
+#include "base/assert.h"
 #include "proto/records.h"
 #include "znode/data_tree.h"
 
@@ -37,7 +39,18 @@ class PendingChanges {
   // The node at path as it will be: from the overlay, else from the tree.
   // nullopt if it will not exist.
   std::optional<ChangeRecord> Get(const std::string& path) const;
+  // The same without a copy: the overlay's record, or one built from the
+  // tree in a scratch slot. Valid until the next call that is not const.
+  // nullptr if it will not exist.
+  const ChangeRecord* Peek(const std::string& path);
+  // Whether a node will exist at path.
+  bool Exists(const std::string& path) const;
   void Add(ChangeRecord record);
+  // Records that the txn at zxid changes the node at path (which will
+  // exist) as fn(record) says: in place when the overlay holds it, which
+  // spares copying its path and ACL. fn must not change the record's path.
+  template <typename Fn>
+  void Modify(const std::string& path, int64_t zxid, Fn&& fn);
 
   // Paths that session's ephemerals will have (tree + overlay).
   std::vector<std::string> EphemeralsOf(int64_t session_id) const;
@@ -55,20 +68,43 @@ class PendingChanges {
   // Sets (or, with nullopt, drops) the latest record of path, keeping
   // owned_ in step.
   void SetLatest(const std::string& path, std::optional<ChangeRecord> record);
-  using Records = std::unordered_map<std::string, ChangeRecord>;
+  // Swiss tables: the overlay is looked up several times per write, and
+  // nothing depends on their (per-process) iteration order.
+  using Records = absl::flat_hash_map<std::string, ChangeRecord>;
   // Drops a latest record whose txn has applied.
   void Drop(Records::iterator it);
   // Takes path out of owned_ if rec (its latest record) put it there.
   void Disown(const std::string& path, const ChangeRecord& rec);
 
+  // For rollback, and owned_: what Modify does around fn.
+  ChangeRecord* BeginModify(Records::iterator it, int64_t zxid);
+  void EndModify(const std::string& path, const ChangeRecord& rec);
+
   const DataTree* tree_;
+  ChangeRecord scratch_;  // Peek's record of a node only the tree has
   Records latest_;
   // owner -> paths whose latest record exists with that ephemeralOwner.
-  std::unordered_map<int64_t, std::unordered_set<std::string>> owned_;
+  absl::flat_hash_map<int64_t, absl::flat_hash_set<std::string>> owned_;
   std::deque<std::pair<int64_t, std::string>> order_;
   bool in_scope_ = false;
   // For rollback: the record each scoped Add replaced (nullopt if none).
   std::vector<std::pair<std::string, std::optional<ChangeRecord>>> undo_;
 };
+
+template <typename Fn>
+void PendingChanges::Modify(const std::string& path, int64_t zxid, Fn&& fn) {
+  auto it = latest_.find(path);
+  if (it == latest_.end() || !it->second.exists) {
+    std::optional<ChangeRecord> rec = Get(path);
+    CAIRN_ASSERT(rec.has_value());
+    rec->zxid = zxid;
+    fn(*rec);
+    Add(std::move(*rec));
+    return;
+  }
+  ChangeRecord* rec = BeginModify(it, zxid);
+  fn(*rec);
+  EndModify(path, *rec);
+}
 
 }  // namespace cairn::znode

@@ -87,13 +87,14 @@ ErrorCode Prep::PrepCreate(OpCode op, const proto::CreateRequest& req, const Ctx
   // empty parent name to the root.
   size_t slash = path.rfind('/');
   std::string parent_path = slash == 0 ? "/" : path.substr(0, slash);
-  auto parent = pending_.Get(parent_path);
+  // Read in place (no copy); changed below through Modify, after every check.
+  const ChangeRecord* parent = pending_.Peek(parent_path);
   if (!parent) return ErrorCode::kNoNode;
   if (!CheckAcl(parent->acl, proto::perms::kCreate, ctx.auth)) return ErrorCode::kNoAuth;
   std::string final_path = path;
   if (proto::IsSequential(mode)) final_path += SequenceSuffix(parent->stat.cversion);
   if (!IsValidPath(final_path)) return ErrorCode::kBadArguments;
-  if (pending_.Get(final_path)) return ErrorCode::kNodeExists;
+  if (pending_.Exists(final_path)) return ErrorCode::kNodeExists;
   if (KindOfOwner(parent->stat.ephemeral_owner, options_.extended_types_enabled) ==
       EphemeralKind::kNormal) {
     return ErrorCode::kNoChildrenForEphemerals;
@@ -110,12 +111,11 @@ ErrorCode Prep::PrepCreate(OpCode op, const proto::CreateRequest& req, const Ctx
     owner = ctx.session_id;
   }
 
-  ChangeRecord parent_change = std::move(*parent);
-  parent_change.zxid = ctx.zxid;
-  parent_change.child_count++;
-  parent_change.stat.cversion = new_cversion;
-  parent_change.stat.pzxid = ctx.zxid;
-  pending_.Add(std::move(parent_change));
+  pending_.Modify(parent_path, ctx.zxid, [&](ChangeRecord& p) {
+    p.child_count++;
+    p.stat.cversion = new_cversion;
+    p.stat.pzxid = ctx.zxid;
+  });
 
   ChangeRecord node;
   node.zxid = ctx.zxid;
@@ -174,19 +174,19 @@ ErrorCode Prep::PrepDelete(const proto::PathVersionRequest& req, const Ctx& ctx,
 
 ErrorCode Prep::PrepSetData(const proto::SetDataRequest& req, const Ctx& ctx, TxnOp* out) {
   if (!IsValidPath(req.path)) return ErrorCode::kBadArguments;
-  auto node = pending_.Get(req.path);
+  const ChangeRecord* node = pending_.Peek(req.path);
   if (!node) return ErrorCode::kNoNode;
   if (!CheckAcl(node->acl, proto::perms::kWrite, ctx.auth)) return ErrorCode::kNoAuth;
   int32_t next;
   if (auto err = CheckVersion(node->stat.version, req.version, &next); err != ErrorCode::kOk) {
     return err;
   }
-  node->zxid = ctx.zxid;
-  node->stat.version = next;
-  node->stat.mtime = ctx.time_ms;
-  node->stat.mzxid = ctx.zxid;
-  node->stat.data_length = static_cast<int32_t>(req.data.size());
-  pending_.Add(std::move(*node));
+  pending_.Modify(req.path, ctx.zxid, [&](ChangeRecord& n) {
+    n.stat.version = next;
+    n.stat.mtime = ctx.time_ms;
+    n.stat.mzxid = ctx.zxid;
+    n.stat.data_length = static_cast<int32_t>(req.data.size());
+  });
   *out = SetDataTxn{req.path, req.data, req.data_null, next};
   return ErrorCode::kOk;
 }
