@@ -150,3 +150,59 @@ TEST_CASE("PendingChanges: EphemeralsOf lists each path once, whatever the overl
   CHECK(pc.EphemeralsOf(kSession) == std::vector<std::string>{"/t"});
   CHECK(pc.EphemeralsOf(kOtherSession).empty());
 }
+
+TEST_CASE("PendingChanges: Peek and Modify read and change a record where it lies", "[znode]") {
+  TreeHarness h;
+  REQUIRE(h.Create("/t") == proto::ErrorCode::kOk);
+  PendingChanges pc(&h.tree);
+  CHECK(pc.Exists("/t"));
+  CHECK_FALSE(pc.Exists("/none"));
+  CHECK(pc.Peek("/none") == nullptr);
+  // Only the tree has /t: Modify records a change built from its values.
+  REQUIRE(pc.Peek("/t") != nullptr);
+  CHECK(pc.Peek("/t")->stat.version == 0);
+  pc.Modify("/t", 10, [](ChangeRecord& r) { r.stat.version = 1; });
+  CHECK(pc.size() == 1);
+  // In the overlay: changed in place, and the record names the newest txn.
+  pc.Modify("/t", 11, [](ChangeRecord& r) { r.stat.version = 2; });
+  const ChangeRecord* t = pc.Peek("/t");
+  REQUIRE(t != nullptr);
+  CHECK(t->stat.version == 2);
+  CHECK(t->zxid == 11);
+  CHECK(t->acl == OpenAcl());
+  CHECK(pc.size() == 2);
+
+  SECTION("a rolled-back scope undoes a Modify") {
+    pc.BeginScope();
+    pc.Modify("/t", 12, [](ChangeRecord& r) { r.stat.version = 3; });
+    pc.Add(Record(12, "/t", false));
+    CHECK_FALSE(pc.Exists("/t"));
+    pc.RollbackScope();
+    REQUIRE(pc.Peek("/t") != nullptr);
+    CHECK(pc.Peek("/t")->stat.version == 2);
+    CHECK(pc.size() == 2);
+  }
+  SECTION("an applied txn forgets the record only once the last one that changed it applied") {
+    pc.ApplyCommitted(10);
+    REQUIRE(pc.Peek("/t") != nullptr);
+    CHECK(pc.Peek("/t")->stat.version == 2);
+    pc.ApplyCommitted(11);
+    CHECK(pc.size() == 0);
+    CHECK(pc.Peek("/t")->stat.version == 0);  // the tree's again (the txns never reached it here)
+  }
+}
+
+TEST_CASE("PendingChanges: Modify keeps the ephemerals index in step", "[znode]") {
+  TreeHarness h;
+  PendingChanges pc(&h.tree);
+  pc.Add(Record(10, "/e", true, 0, 77));
+  pc.Modify("/e", 11, [](ChangeRecord& r) { r.stat.version = 1; });
+  CHECK(pc.EphemeralsOf(77) == std::vector<std::string>{"/e"});
+  pc.BeginScope();
+  pc.Modify("/e", 12, [](ChangeRecord& r) { r.stat.ephemeral_owner = 78; });
+  CHECK(pc.EphemeralsOf(77).empty());
+  CHECK(pc.EphemeralsOf(78) == std::vector<std::string>{"/e"});
+  pc.RollbackScope();
+  CHECK(pc.EphemeralsOf(77) == std::vector<std::string>{"/e"});
+  CHECK(pc.EphemeralsOf(78).empty());
+}
