@@ -11,11 +11,10 @@
 #include <deque>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
-
-#include <absl/container/flat_hash_map.h>
-#include <absl/container/flat_hash_set.h>
 
 #include "base/assert.h"
 #include "proto/records.h"
@@ -68,9 +67,11 @@ class PendingChanges {
   // Sets (or, with nullopt, drops) the latest record of path, keeping
   // owned_ in step.
   void SetLatest(const std::string& path, std::optional<ChangeRecord> record);
-  // Swiss tables: the overlay is looked up several times per write, and
-  // nothing depends on their (per-process) iteration order.
-  using Records = absl::flat_hash_map<std::string, ChangeRecord>;
+  // Node-based on purpose: a burst of closing sessions queues a delete
+  // record for each of their ephemerals (a million, say), and a flat table
+  // sized for that peak would keep a record-sized slot for each of them
+  // for good (tried: +100-200 MB of RSS after such a burst).
+  using Records = std::unordered_map<std::string, ChangeRecord>;
   // Drops a latest record whose txn has applied.
   void Drop(Records::iterator it);
   // Takes path out of owned_ if rec (its latest record) put it there.
@@ -84,7 +85,7 @@ class PendingChanges {
   ChangeRecord scratch_;  // Peek's record of a node only the tree has
   Records latest_;
   // owner -> paths whose latest record exists with that ephemeralOwner.
-  absl::flat_hash_map<int64_t, absl::flat_hash_set<std::string>> owned_;
+  std::unordered_map<int64_t, std::unordered_set<std::string>> owned_;
   std::deque<std::pair<int64_t, std::string>> order_;
   bool in_scope_ = false;
   // For rollback: the record each scoped Add replaced (nullopt if none).
