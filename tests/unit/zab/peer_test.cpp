@@ -141,6 +141,18 @@ using cairn::zab::MessageType;
 using cairn::zab::Output;
 using cairn::zab::Peer;
 
+// A link message from `from` to peer 2.
+Message ToTwo(MessageType type, cairn::zab::Sid from, uint64_t link, uint64_t leadership, uint64_t seq) {
+  Message m;
+  m.type = type;
+  m.from = from;
+  m.to = 2;
+  m.link = link;
+  m.leadership = leadership;
+  m.seq = seq;
+  return m;
+}
+
 // Drives peer 2 of {1, 2, 3} to leadership with 1's vote, then through
 // discovery with 1's FOLLOWERINFO; returns the LEADERINFO it sent 1.
 Message LeaderInfoFromTwo(Peer& p) {
@@ -154,13 +166,7 @@ Message LeaderInfoFromTwo(Peer& p) {
   p.Step(vote);
   for (int i = 0; i < 3 && p.role() != Role::kLeading; ++i) p.Tick();
   REQUIRE(p.role() == Role::kLeading);
-  Message info;
-  info.type = MessageType::kFollowerInfo;
-  info.from = 1;
-  info.to = 2;
-  info.link = 77;
-  info.seq = 1;
-  p.Step(info);
+  p.Step(ToTwo(MessageType::kFollowerInfo, 1, 77, 0, 1));
   for (int i = 0; i < 10; ++i) {
     Output o = p.TakeOutput();
     for (const auto& r : o.persist) p.OnPersisted(r.seq);
@@ -172,12 +178,17 @@ Message LeaderInfoFromTwo(Peer& p) {
   return {};
 }
 
-bool SentSync(Peer& p) {
+// Whether p, its storage finishing everything, sends a SYNC (to `to`, if
+// not 0). Collects its events into *events, if given.
+bool SentSync(Peer& p, cairn::zab::Sid to = 0, std::string* events = nullptr) {
   for (int i = 0; i < 10; ++i) {
     Output o = p.TakeOutput();
     for (const auto& r : o.persist) p.OnPersisted(r.seq);
+    if (events) {
+      for (const auto& e : o.events) *events += e + "\n";
+    }
     for (const auto& m : o.messages) {
-      if (m.type == MessageType::kSync) return true;
+      if (m.type == MessageType::kSync && (to == 0 || m.to == to)) return true;
     }
     if (o.empty()) return false;
   }
@@ -196,13 +207,7 @@ TEST_CASE("Peer: an ACKEPOCH of an epoch the follower had accepted before does n
   Peer p(c, cairn::zab::DurableState{});
   Message li = LeaderInfoFromTwo(p);
   CHECK(li.epoch == 1);
-  Message ack;
-  ack.type = MessageType::kAckEpoch;
-  ack.from = 1;
-  ack.to = 2;
-  ack.link = li.link;
-  ack.leadership = li.leadership;
-  ack.seq = 2;
+  Message ack = ToTwo(MessageType::kAckEpoch, 1, li.link, li.leadership, 2);
   SECTION("not fresh: no quorum, no sync") {
     ack.fresh = false;
     p.Step(ack);
@@ -224,48 +229,18 @@ TEST_CASE("Peer: an ACKEPOCH past the leader's own log in its epoch drops that f
   c.voters = {1, 2, 3};
   Peer p(c, cairn::zab::DurableState{});
   Message li = LeaderInfoFromTwo(p);
-  Message ack;
-  ack.type = MessageType::kAckEpoch;
-  ack.from = 1;
-  ack.to = 2;
-  ack.link = li.link;
-  ack.leadership = li.leadership;
-  ack.seq = 2;
+  Message ack = ToTwo(MessageType::kAckEpoch, 1, li.link, li.leadership, 2);
   ack.fresh = true;
   p.Step(ack);
   REQUIRE(SentSync(p));  // epoch 1 is ours; 1 is being synced
-  Message info;
-  info.type = MessageType::kFollowerInfo;
-  info.from = 3;
-  info.to = 2;
-  info.link = 88;
-  info.seq = 1;
-  p.Step(info);
-  Message ack3;
-  ack3.type = MessageType::kAckEpoch;
-  ack3.from = 3;
-  ack3.to = 2;
-  ack3.link = 88;
-  ack3.leadership = li.leadership;
-  ack3.seq = 2;
+  p.Step(ToTwo(MessageType::kFollowerInfo, 3, 88, 0, 1));
+  Message ack3 = ToTwo(MessageType::kAckEpoch, 3, 88, li.leadership, 2);
   std::string events;
-  auto sync_to_3 = [&] {
-    for (int i = 0; i < 10; ++i) {
-      Output o = p.TakeOutput();
-      for (const auto& r : o.persist) p.OnPersisted(r.seq);
-      for (const auto& e : o.events) events += e + "\n";
-      for (const auto& m : o.messages) {
-        if (m.type == MessageType::kSync && m.to == 3) return true;
-      }
-      if (o.empty()) return false;
-    }
-    return false;
-  };
   SECTION("past it: link dropped, no sync") {
     ack3.epoch = 1;
     ack3.zxid = cairn::zab::MakeZxid(1, 5);
     p.Step(ack3);
-    CHECK_FALSE(sync_to_3());
+    CHECK_FALSE(SentSync(p, 3, &events));
     CHECK(events.find("follower 3 reports epoch 1 at 0x100000005, past this leadership: link dropped") !=
           std::string::npos);
     CHECK(p.role() == Role::kLeading);
@@ -273,6 +248,6 @@ TEST_CASE("Peer: an ACKEPOCH past the leader's own log in its epoch drops that f
   SECTION("behind it: synced") {
     ack3.fresh = true;
     p.Step(ack3);
-    CHECK(sync_to_3());
+    CHECK(SentSync(p, 3));
   }
 }
