@@ -142,7 +142,20 @@ std::optional<std::string> ExternalTestHosts() {
   return std::string(hosts);
 }
 
+ServerKind TestServerKind() {
+  const char* kind = std::getenv("CAIRN_TEST_SERVER");
+  if (kind != nullptr && std::string(kind) == "zookeeper") return ServerKind::kZooKeeper;
+  return ServerKind::kCairn;
+}
+
+const char* ServerKindName(ServerKind kind) {
+  return kind == ServerKind::kZooKeeper ? "zookeeper" : "cairn";
+}
+
 ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options)) {
+  if (options_.kind == ServerKind::kZooKeeper && options_.binary.empty()) {
+    options_.binary = "/usr/bin/java";
+  }
   binary_ = options_.binary;
   if (binary_.empty()) {
     const char* from_env = std::getenv("CAIRN_SERVER_BIN");
@@ -162,7 +175,10 @@ ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options
   dir_ = dir_template;
   try {
     std::filesystem::create_directory(dir_ + "/data");
-    port_ = PickFreeLoopbackPort();
+    port_ = options_.client_port != 0 ? options_.client_port : PickFreeLoopbackPort();
+    if (options_.my_id != 0) {
+      std::ofstream(dir_ + "/data/myid") << options_.my_id << "\n";
+    }
     Start();
   } catch (...) {
     std::error_code ignored;
@@ -199,6 +215,11 @@ void ServerProcess::WriteConfig() const {
       << "4lw.commands.whitelist=*\n"
       << "extendedTypesEnabled=" << (options_.extended_types_enabled ? "true" : "false") << "\n"
       << "superDigest=super:D/InIHSb7yEEbrWz8b9l71RjZJU=\n";
+  if (options_.kind == ServerKind::kZooKeeper) {
+    out << "admin.enableServer=false\n"
+        << "initLimit=10\nsyncLimit=5\n"
+        << "maxClientCnxns=0\n";
+  }
   for (const std::string& line : options_.extra_config_lines) out << line << "\n";
   out.close();
   if (!out) throw std::runtime_error("ServerProcess: cannot write " + ConfigPath());
@@ -214,8 +235,20 @@ void ServerProcess::Start() {
     marker << "=== ServerProcess: starting " << binary_ << " " << config << "\n";
   }
   // Everything the child needs is prepared before fork: only async-signal-safe calls follow.
-  std::vector<char*> argv = {const_cast<char*>(binary_.c_str()), const_cast<char*>(config.c_str()),
-                             nullptr};
+  std::vector<std::string> args = {binary_};
+  if (options_.kind == ServerKind::kZooKeeper) {
+    // As the reference script runs it: Debian's jar, a small serial-GC heap, and the super
+    // digest that Cairn's config sets with superDigest.
+    args.insert(args.end(), {"-cp", "/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-simple.jar",
+                             "-Xmx256m", "-XX:+UseSerialGC", "-Djava.awt.headless=true",
+                             "-Dzookeeper.DigestAuthenticationProvider.superDigest="
+                             "super:D/InIHSb7yEEbrWz8b9l71RjZJU=",
+                             "org.apache.zookeeper.server.quorum.QuorumPeerMain"});
+  }
+  args.push_back(config);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
   static const char kExecFailed[] = "ServerProcess: execv failed\n";
   pid_t pid = fork();
   if (pid < 0)

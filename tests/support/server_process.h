@@ -11,8 +11,23 @@
 
 namespace cairn::testing {
 
+// Which server ServerProcess runs: Cairn ($CAIRN_SERVER_BIN), or Apache ZooKeeper from
+// Debian's `zookeeper` package (java, /usr/share/java/zookeeper.jar), the reference that
+// client tests run against too.
+enum class ServerKind { kCairn, kZooKeeper };
+
+// "cairn" or "zookeeper" from the environment variable CAIRN_TEST_SERVER (default cairn).
+ServerKind TestServerKind();
+const char* ServerKindName(ServerKind kind);
+
 // How to configure the server that ServerProcess starts.
 struct ServerOptions {
+  ServerKind kind = ServerKind::kCairn;
+  // 0 picks a free loopback port.
+  int client_port = 0;
+  // Nonzero: an ensemble member; written to dataDir/myid (the server.N lines go in
+  // extra_config_lines).
+  int my_id = 0;
   int tick_time_ms = 2000;
   bool extended_types_enabled = true;
   // Appended verbatim to zoo.cfg, one entry per line.

@@ -1,17 +1,17 @@
 // Checks IsValidPath against the cases of ZooKeeper's PathUtils and
 // PathUtilsTest (given as UTF-8 bytes, as they arrive on the wire), plus
 // the parent/basename helpers and the special paths.
-#include "znode/path.h"
+#include "proto/path.h"
 
 #include <catch2/catch.hpp>
 #include <string>
 
-using cairn::znode::BaseName;
-using cairn::znode::IsSpecialPath;
-using cairn::znode::IsValidPath;
-using cairn::znode::ParentPath;
+using cairn::proto::BaseName;
+using cairn::proto::IsSpecialPath;
+using cairn::proto::IsValidPath;
+using cairn::proto::ParentPath;
 
-TEST_CASE("Path: structural rules of PathUtils.validatePath", "[znode]") {
+TEST_CASE("Path: structural rules of PathUtils.validatePath", "[proto]") {
   struct Case {
     std::string path;
     bool valid;
@@ -49,7 +49,7 @@ TEST_CASE("Path: structural rules of PathUtils.validatePath", "[znode]") {
   }
 }
 
-TEST_CASE("Path: refused code points and malformed UTF-8", "[znode]") {
+TEST_CASE("Path: refused code points and malformed UTF-8", "[proto]") {
   struct Case {
     const char* what;
     std::string path;
@@ -89,7 +89,7 @@ TEST_CASE("Path: refused code points and malformed UTF-8", "[znode]") {
   }
 }
 
-TEST_CASE("Path: ParentPath and BaseName", "[znode]") {
+TEST_CASE("Path: ParentPath and BaseName", "[proto]") {
   CHECK(ParentPath("/a") == "/");
   CHECK(ParentPath("/a/b") == "/a");
   CHECK(ParentPath("/a/b/c") == "/a/b");
@@ -98,7 +98,7 @@ TEST_CASE("Path: ParentPath and BaseName", "[znode]") {
   CHECK(BaseName("/a/") == "");
 }
 
-TEST_CASE("Path: only the root and ZooKeeper's own nodes are special", "[znode]") {
+TEST_CASE("Path: only the root and ZooKeeper's own nodes are special", "[proto]") {
   CHECK(IsSpecialPath("/"));
   CHECK(IsSpecialPath("/zookeeper"));
   CHECK(IsSpecialPath("/zookeeper/quota"));

@@ -1,5 +1,5 @@
-// zab/core/rng.h: the core's only randomness, a SplitMix64 stream from the
-// configured seed, so that the same seed gives the same jitter and link ids
+// base/rng.h: a SplitMix64 stream from a seed: zab/core's only randomness and the
+// client library's jitter, so that the same seed gives the same jitter and ids
 // everywhere (std:: distributions differ between libraries). Pure.
 #pragma once
 
@@ -7,7 +7,7 @@
 
 #include "base/assert.h"
 
-namespace cairn::zab {
+namespace cairn {
 
 class Rng {
  public:
@@ -29,4 +29,4 @@ class Rng {
   uint64_t state_;
 };
 
-}  // namespace cairn::zab
+}  // namespace cairn

@@ -1,10 +1,10 @@
-#include "znode/path.h"
+#include "proto/path.h"
 
 #include <cstdint>
 
 #include "base/assert.h"
 
-namespace cairn::znode {
+namespace cairn::proto {
 namespace {
 
 // Decodes one UTF-8 code point at s[i], advancing i. Returns -1 if the bytes
@@ -93,4 +93,4 @@ bool IsSpecialPath(std::string_view path) {
   return path == "/" || path == kZookeeperPath || path == kQuotaPath || path == kConfigPath;
 }
 
-}  // namespace cairn::znode
+}  // namespace cairn::proto
