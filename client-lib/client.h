@@ -75,8 +75,9 @@ class Client {
   void SetAcl(std::string path, AclList acl, int32_t version, Callback<Stat> done);
   // Completes once the server has seen every write committed before it.
   void Sync(std::string path, Callback<std::string> done);
-  // value holds each op's result, on failure too (the failing op's code,
-  // kRuntimeInconsistency for the others).
+  // value holds each op's result, on failure too: then every result has type
+  // kError, the failing op its code, the ops before it kOk (rolled back) and
+  // those after it kRuntimeInconsistency, as ZooKeeper reports them.
   void Multi(const Transaction& txn, Callback<std::vector<OpResult>> done);
   void MultiRead(const ReadBatch& reads, Callback<std::vector<OpResult>> done);
   // Remembered and sent again on every reconnect. A refused credential ends
@@ -89,7 +90,9 @@ class Client {
   void AddWatch(std::string path, proto::AddWatchMode mode, Watcher watcher, Callback<Empty> done);
   // Removes this client's watches of `type` on path at the server and here;
   // each removed watcher gets a "watch removed" event. kNoWatcher if none.
-  // local=true removes them here only (works while disconnected).
+  // local=true removes them here only (works while disconnected). The types
+  // kPersistent and kPersistentRecursive need a ZooKeeper 3.9 server (3.8
+  // answers kMarshallingError); kAny removes persistent watches everywhere.
   void RemoveWatches(std::string path, proto::WatcherType type, bool local, Callback<Empty> done);
   void WhoAmI(Callback<std::vector<ClientIdentity>> done);
   // Ends the session (its ephemerals go at once); `done` runs after.

@@ -207,7 +207,9 @@ void SessionCore::Submit(Call call, int64_t now_ms) {
     SendCall(std::move(call));
     last_send_ms_ = now_ms;
   } else {
-    waiting_.push_back(Waiting{std::move(call), now_ms + config_.session_timeout_ms});
+    // As long as a connection may take to come back before the session is at
+    // risk (the read timeout, 2/3 of the session timeout).
+    waiting_.push_back(Waiting{std::move(call), now_ms + read_timeout_ms_});
   }
 }
 

@@ -18,7 +18,8 @@
 //    reports kSuspended; the core then tries the next host after a bounded,
 //    jittered backoff and resumes the session with its id and password.
 //  - Requests made while there is no connection wait, bounded in number, up
-//    to the session timeout; then they fail with kConnectionLoss.
+//    to the read timeout (2/3 of the session timeout); then they fail with
+//    kConnectionLoss.
 //  - A server that says the session expired ends it: everything fails with
 //    kSessionExpired, every watcher gets a kExpired event, no reconnect.
 //  - A server whose replies carry a zxid below what this client has already

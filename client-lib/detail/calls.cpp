@@ -193,7 +193,7 @@ Call MultiCall(const Chroot& c, const std::vector<proto::MultiOp>& ops, bool rea
   }
   // A failed multi still carries every op's result, so it decodes on error
   // too (Complete only decodes on success).
-  auto complete = [done = std::move(done), c](ErrorCode code, JuteReader* r) -> Delivery {
+  auto complete = [done = std::move(done), c, read_only](ErrorCode code, JuteReader* r) -> Delivery {
     Outcome<std::vector<OpResult>> out;
     out.code = code;
     bool has_body = r != nullptr && (code == ErrorCode::kOk || r->remaining() > 0);
@@ -209,6 +209,18 @@ Call MultiCall(const Chroot& c, const std::vector<proto::MultiOp>& ops, bool rea
         op.data = std::move(m.data);
         op.children = std::move(m.children);
         out.value.push_back(std::move(op));
+      }
+      // ZooKeeper answers a failed multi with err 0 in the header and the
+      // cause in the results: the first code that is neither "rolled back"
+      // (0) nor "not run" (runtimeInconsistency) is the transaction's.
+      if (!read_only && out.code == ErrorCode::kOk) {
+        for (const auto& op : out.value) {
+          if (op.type == OpCode::kError && op.code != ErrorCode::kOk &&
+              op.code != ErrorCode::kRuntimeInconsistency) {
+            out.code = op.code;
+            break;
+          }
+        }
       }
     }
     return [done, out = std::move(out)]() mutable { done(std::move(out)); };
