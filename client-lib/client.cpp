@@ -60,14 +60,15 @@ Client::Client(std::shared_ptr<ClientImpl> impl) : impl_(std::move(impl)) {}
 Client::Client(Client&&) noexcept = default;
 Client& Client::operator=(Client&& other) noexcept {
   if (this != &other) {
-    if (impl_ && impl_.use_count() == 1) Close();
+    if (impl_) Close();
     impl_ = std::move(other.impl_);
   }
   return *this;
 }
 
+// The impl outlives the handle while its handlers run; the session does not.
 Client::~Client() {
-  if (impl_ && impl_.use_count() == 1) Close();
+  if (impl_) Close();
 }
 
 // Each operation checks its arguments, builds its Call here (pure, on the

@@ -21,9 +21,9 @@
 // SetWatches from the last zxid seen, so no change in between is missed) and
 // fire once with a kExpired session event if the session expires.
 //
-// Lifetime. The Client is a handle: the session lives until Close() or the
-// last handle goes (which closes it too). Callbacks may outlive the handle;
-// the io_context must outlive both.
+// Lifetime. The Client is a move-only handle: the session lives until Close()
+// or until the handle is destroyed (which closes it too). Callbacks may still
+// run after that; the io_context must outlive them.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -62,7 +62,7 @@ class Client {
 
   Client(Client&&) noexcept;
   Client& operator=(Client&&) noexcept;
-  ~Client();  // closes the session unless another handle still holds it
+  ~Client();  // closes the session
 
   void Create(std::string path, std::string data, CreateOptions options, Callback<Created> done);
   void Delete(std::string path, int32_t version, Callback<Empty> done);

@@ -38,10 +38,10 @@
 #include <utility>
 #include <vector>
 
+#include "base/rng.h"
 #include "zab/core/config.h"
 #include "zab/core/message.h"
 #include "zab/core/output.h"
-#include "zab/core/rng.h"
 #include "zab/core/timeout.h"
 #include "zab/core/types.h"
 

@@ -9,7 +9,7 @@
 #include <algorithm>
 
 #include "base/assert.h"
-#include "zab/core/rng.h"
+#include "base/rng.h"
 
 namespace cairn::zab {
 
