@@ -61,8 +61,8 @@ BlockingClient::~BlockingClient() {
 SessionState BlockingClient::WaitConnected(std::chrono::milliseconds wait) {
   std::unique_lock lock(loop_->mu);
   loop_->changed.wait_for(lock, wait, [&] {
-    return loop_->state == SessionState::kConnected ||
-           loop_->state == SessionState::kReconnected || IsFinal(loop_->state);
+    return loop_->state == SessionState::kConnected || loop_->state == SessionState::kReconnected ||
+           IsFinal(loop_->state);
   });
   return loop_->state;
 }
@@ -99,11 +99,9 @@ Outcome<NodeData> BlockingClient::GetData(const std::string& path, Watcher watch
       [&](Callback<NodeData> cb) { client_->GetData(path, std::move(watcher), std::move(cb)); });
 }
 
-Outcome<Stat> BlockingClient::SetData(const std::string& path, std::string data,
-                                      int32_t version) {
-  return Await<Stat>([&](Callback<Stat> cb) {
-    client_->SetData(path, std::move(data), version, std::move(cb));
-  });
+Outcome<Stat> BlockingClient::SetData(const std::string& path, std::string data, int32_t version) {
+  return Await<Stat>(
+      [&](Callback<Stat> cb) { client_->SetData(path, std::move(data), version, std::move(cb)); });
 }
 
 Outcome<Children> BlockingClient::GetChildren(const std::string& path, Watcher watcher) {

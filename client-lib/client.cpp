@@ -49,7 +49,9 @@ Result<Client> Client::Connect(boost::asio::any_io_executor executor, ClientOpti
   config.max_reply_bytes = options.max_reply_bytes;
   config.max_outstanding = options.max_outstanding;
   config.backoff_max_ms = options.backoff_max_ms;
-  config.seed = options.seed != 0 ? options.seed : (uint64_t{std::random_device{}()} << 32) ^ std::random_device{}();
+  config.seed = options.seed != 0
+                    ? options.seed
+                    : (uint64_t{std::random_device{}()} << 32) ^ std::random_device{}();
   config.listener = std::move(options.listener);
   auto impl = std::make_shared<ClientImpl>(std::move(executor), std::move(config));
   impl->Start();
@@ -77,8 +79,8 @@ Client::~Client() {
 void Client::Create(std::string path, std::string data, CreateOptions options,
                     Callback<Created> done) {
   if (Refuse(*impl_, done, detail::CheckCreate(path, options))) return;
-  SubmitCall(*impl_, detail::CreateCall(impl_->chroot(), path, std::move(data), options,
-                                        std::move(done)));
+  SubmitCall(*impl_,
+             detail::CreateCall(impl_->chroot(), path, std::move(data), options, std::move(done)));
 }
 
 void Client::Delete(std::string path, int32_t version, Callback<Empty> done) {
@@ -100,8 +102,8 @@ void Client::GetData(std::string path, Watcher watcher, Callback<NodeData> done)
 
 void Client::SetData(std::string path, std::string data, int32_t version, Callback<Stat> done) {
   if (Refuse(*impl_, done, detail::CheckPath(path))) return;
-  SubmitCall(*impl_, detail::SetDataCall(impl_->chroot(), path, std::move(data), version,
-                                         std::move(done)));
+  SubmitCall(*impl_,
+             detail::SetDataCall(impl_->chroot(), path, std::move(data), version, std::move(done)));
 }
 
 void Client::GetChildren(std::string path, Watcher watcher, Callback<Children> done) {
@@ -138,8 +140,8 @@ void Client::MultiRead(const ReadBatch& reads, Callback<std::vector<OpResult>> d
 }
 
 void Client::AddAuth(std::string scheme, std::string auth, Callback<Empty> done) {
-  impl_->Run([scheme = std::move(scheme), auth = std::move(auth),
-              done = std::move(done)](SessionCore& core, int64_t now) mutable {
+  impl_->Run([scheme = std::move(scheme), auth = std::move(auth), done = std::move(done)](
+                 SessionCore& core, int64_t now) mutable {
     std::function<void(ErrorCode)> on_reply;
     if (done) on_reply = [done](ErrorCode code) { done(Outcome<Empty>{code, {}}); };
     core.AddAuth(std::move(scheme), std::move(auth), std::move(on_reply), now);

@@ -65,8 +65,7 @@ std::string Chroot::ToServer(std::string_view client_path) const {
 
 std::string Chroot::ToClient(std::string_view server_path) const {
   if (prefix_.empty()) return std::string(server_path);
-  if (server_path.size() < prefix_.size() ||
-      server_path.substr(0, prefix_.size()) != prefix_) {
+  if (server_path.size() < prefix_.size() || server_path.substr(0, prefix_.size()) != prefix_) {
     return std::string(server_path);
   }
   std::string_view rest = server_path.substr(prefix_.size());
@@ -92,7 +91,8 @@ Result<ConnectString> ParseConnectString(std::string_view text) {
   size_t start = 0;
   while (start <= hosts.size()) {
     size_t comma = hosts.find(',', start);
-    std::string_view part = hosts.substr(start, comma == std::string_view::npos ? comma : comma - start);
+    std::string_view part =
+        hosts.substr(start, comma == std::string_view::npos ? comma : comma - start);
     while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
     while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
     if (!part.empty()) {

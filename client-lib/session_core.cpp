@@ -83,8 +83,8 @@ void SessionCore::OnConnected(uint64_t conn, int64_t now_ms) {
 }
 
 void SessionCore::OnReceived(uint64_t conn, std::string_view bytes, int64_t now_ms) {
-  if (conn != conn_ || (phase_ != Phase::kHandshake && phase_ != Phase::kConnected &&
-                        phase_ != Phase::kClosing)) {
+  if (conn != conn_ ||
+      (phase_ != Phase::kHandshake && phase_ != Phase::kConnected && phase_ != Phase::kClosing)) {
     return;
   }
   last_recv_ms_ = now_ms;
@@ -194,7 +194,7 @@ int64_t SessionCore::NextDeadlineMs() const {
 
 void SessionCore::Submit(Call call, int64_t now_ms) {
   if (phase_ == Phase::kFinal || phase_ == Phase::kClosing) {
-    Fail(call, public_state_ == SessionState::kExpired ? ErrorCode::kSessionExpired
+    Fail(call, public_state_ == SessionState::kExpired      ? ErrorCode::kSessionExpired
                : public_state_ == SessionState::kAuthFailed ? ErrorCode::kAuthFailed
                                                             : ErrorCode::kConnectionLoss);
     return;
@@ -213,8 +213,8 @@ void SessionCore::Submit(Call call, int64_t now_ms) {
   }
 }
 
-void SessionCore::AddAuth(std::string scheme, std::string auth,
-                          std::function<void(ErrorCode)> done, int64_t now_ms) {
+void SessionCore::AddAuth(std::string scheme, std::string auth, std::function<void(ErrorCode)> done,
+                          int64_t now_ms) {
   if (phase_ == Phase::kFinal || phase_ == Phase::kClosing) {
     if (done) out_.deliveries.push_back([done] { done(ErrorCode::kConnectionLoss); });
     return;
@@ -268,15 +268,17 @@ void SessionCore::Finish(SessionState final_state, ErrorCode code) {
     if (done) out_.deliveries.push_back([done, pending_code] { done(pending_code); });
   }
   for (auto& auth : auths_) {
-    if (auth.done) out_.deliveries.push_back([done = std::move(auth.done), pending_code] {
-      done(pending_code);
-    });
+    if (auth.done)
+      out_.deliveries.push_back(
+          [done = std::move(auth.done), pending_code] { done(pending_code); });
   }
   if (final_state != SessionState::kClosed) {
     KeeperState ks =
         final_state == SessionState::kExpired ? KeeperState::kExpired : KeeperState::kAuthFailed;
     for (auto& w : watches_.TakeAll()) {
-      out_.deliveries.push_back([w = std::move(w), ks] { w(WatchEvent{EventType::kNone, ks, ""}); });
+      out_.deliveries.push_back([w = std::move(w), ks] {
+        w(WatchEvent{EventType::kNone, ks, ""});
+      });
     }
   } else {
     watches_.TakeAll();

@@ -162,7 +162,8 @@ void SessionCore::HandleFrame(const std::string& frame, int64_t now_ms) {
     }
   }
   if (call.removes_watches && code == ErrorCode::kOk) {
-    for (auto& [w, ev] : watches_.Remove(call.removes_watches->first, call.removes_watches->second)) {
+    for (auto& [w, ev] :
+         watches_.Remove(call.removes_watches->first, call.removes_watches->second)) {
       out_.deliveries.push_back([w = std::move(w), ev = std::move(ev)] { w(ev); });
     }
   }

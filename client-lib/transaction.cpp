@@ -6,6 +6,12 @@ namespace cairn::client {
 
 using proto::OpCode;
 
+OpCode CreateOpCode(CreateMode mode) {
+  if (mode == CreateMode::kContainer) return OpCode::kCreateContainer;
+  if (proto::IsTtl(mode)) return OpCode::kCreateTtl;
+  return OpCode::kCreate2;
+}
+
 Transaction& Transaction::Create(std::string path, std::string data, CreateOptions options) {
   proto::CreateRequest req;
   req.path = std::move(path);
@@ -13,15 +19,13 @@ Transaction& Transaction::Create(std::string path, std::string data, CreateOptio
   req.acl = std::move(options.acl);
   req.flags = static_cast<int32_t>(options.mode);
   req.ttl = options.ttl_ms;
-  OpCode op = options.mode == CreateMode::kContainer ? OpCode::kCreateContainer
-              : proto::IsTtl(options.mode)           ? OpCode::kCreateTtl
-                                                     : OpCode::kCreate2;
-  ops_.push_back(proto::MultiOp{op, std::move(req)});
+  ops_.push_back(proto::MultiOp{CreateOpCode(options.mode), std::move(req)});
   return *this;
 }
 
 Transaction& Transaction::Delete(std::string path, int32_t version) {
-  ops_.push_back(proto::MultiOp{OpCode::kDelete, proto::PathVersionRequest{std::move(path), version}});
+  ops_.push_back(
+      proto::MultiOp{OpCode::kDelete, proto::PathVersionRequest{std::move(path), version}});
   return *this;
 }
 
@@ -35,7 +39,8 @@ Transaction& Transaction::SetData(std::string path, std::string data, int32_t ve
 }
 
 Transaction& Transaction::Check(std::string path, int32_t version) {
-  ops_.push_back(proto::MultiOp{OpCode::kCheck, proto::PathVersionRequest{std::move(path), version}});
+  ops_.push_back(
+      proto::MultiOp{OpCode::kCheck, proto::PathVersionRequest{std::move(path), version}});
   return *this;
 }
 

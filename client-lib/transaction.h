@@ -11,6 +11,10 @@
 
 namespace cairn::client {
 
+// The opcode a create in this mode goes out as: createContainer (19),
+// createTTL (21), else create2 (15), which answers with the Stat.
+proto::OpCode CreateOpCode(CreateMode mode);
+
 struct CreateOptions {
   CreateMode mode = CreateMode::kPersistent;
   AclList acl = OpenAclUnsafe();

@@ -34,9 +34,9 @@ using proto::KeeperState;
 using proto::Stat;
 
 // The ACLs of ZooDefs.Ids.
-AclList OpenAclUnsafe();     // world:anyone, all permissions
-AclList ReadAclUnsafe();     // world:anyone, read
-AclList CreatorAllAcl();     // auth:, all permissions (needs an addAuth first)
+AclList OpenAclUnsafe();  // world:anyone, all permissions
+AclList ReadAclUnsafe();  // world:anyone, read
+AclList CreatorAllAcl();  // auth:, all permissions (needs an addAuth first)
 
 template <typename T>
 struct Outcome {
@@ -72,9 +72,9 @@ struct ClientIdentity {
 struct OpResult {
   proto::OpCode type = proto::OpCode::kError;  // kError for the op that failed
   ErrorCode code = ErrorCode::kOk;
-  std::string path;   // create
-  Stat stat;          // create, setData, getData
-  std::string data;   // getData
+  std::string path;                   // create
+  Stat stat;                          // create, setData, getData
+  std::string data;                   // getData
   std::vector<std::string> children;  // getChildren
 };
 

@@ -8,6 +8,7 @@
 
 namespace cairn::client::detail {
 
+using proto::Encode;
 using proto::JuteReader;
 using proto::JuteWriter;
 using proto::OpCode;
@@ -21,7 +22,7 @@ namespace {
 template <typename T, typename Decode>
 std::function<Delivery(ErrorCode, JuteReader*)> Complete(Callback<T> done, Decode decode) {
   return [done = std::move(done), decode = std::move(decode)](ErrorCode code,
-                                                             JuteReader* r) -> Delivery {
+                                                              JuteReader* r) -> Delivery {
     Outcome<T> out;
     out.code = code;
     if (r != nullptr && code == ErrorCode::kOk) decode(*r, out.value);
@@ -37,26 +38,12 @@ auto StatBody() {
   return [](JuteReader& r, Stat& s) { s.Read(r); };
 }
 
-template <typename Record>
-std::string Body(const Record& record) {
-  std::string out;
-  JuteWriter w(&out);
-  record.Write(w);
-  return out;
-}
-
 Call Make(OpCode op, std::string body, std::function<Delivery(ErrorCode, JuteReader*)> complete) {
   Call call;
   call.op = op;
   call.body = std::move(body);
   call.complete = std::move(complete);
   return call;
-}
-
-OpCode CreateOpCode(CreateMode mode) {
-  if (mode == CreateMode::kContainer) return OpCode::kCreateContainer;
-  if (proto::IsTtl(mode)) return OpCode::kCreateTtl;
-  return OpCode::kCreate2;
 }
 
 }  // namespace
@@ -119,13 +106,13 @@ Call CreateCall(const Chroot& c, const std::string& path, std::string data,
 }
 
 Call DeleteCall(const Chroot& c, const std::string& path, int32_t version, Callback<Empty> done) {
-  return Make(OpCode::kDelete, Body(proto::PathVersionRequest{c.ToServer(path), version}),
+  return Make(OpCode::kDelete, Encode(proto::PathVersionRequest{c.ToServer(path), version}),
               Complete(std::move(done), NoBody()));
 }
 
 Call ExistsCall(const Chroot& c, const std::string& path, Watcher watcher, Callback<Stat> done) {
   bool watch = static_cast<bool>(watcher);
-  Call call = Make(OpCode::kExists, Body(proto::PathWatchRequest{c.ToServer(path), watch}),
+  Call call = Make(OpCode::kExists, Encode(proto::PathWatchRequest{c.ToServer(path), watch}),
                    Complete(std::move(done), StatBody()));
   if (watch) call.watch = WatchRegistration{path, std::move(watcher), WatchKind::kData, true};
   return call;
@@ -134,7 +121,7 @@ Call ExistsCall(const Chroot& c, const std::string& path, Watcher watcher, Callb
 Call GetDataCall(const Chroot& c, const std::string& path, Watcher watcher,
                  Callback<NodeData> done) {
   bool watch = static_cast<bool>(watcher);
-  Call call = Make(OpCode::kGetData, Body(proto::PathWatchRequest{c.ToServer(path), watch}),
+  Call call = Make(OpCode::kGetData, Encode(proto::PathWatchRequest{c.ToServer(path), watch}),
                    Complete(std::move(done), [](JuteReader& r, NodeData& v) {
                      v.data = r.Buffer();
                      v.stat.Read(r);
@@ -149,13 +136,13 @@ Call SetDataCall(const Chroot& c, const std::string& path, std::string data, int
   req.path = c.ToServer(path);
   req.data = std::move(data);
   req.version = version;
-  return Make(OpCode::kSetData, Body(req), Complete(std::move(done), StatBody()));
+  return Make(OpCode::kSetData, Encode(req), Complete(std::move(done), StatBody()));
 }
 
 Call GetChildrenCall(const Chroot& c, const std::string& path, Watcher watcher,
                      Callback<Children> done) {
   bool watch = static_cast<bool>(watcher);
-  Call call = Make(OpCode::kGetChildren2, Body(proto::PathWatchRequest{c.ToServer(path), watch}),
+  Call call = Make(OpCode::kGetChildren2, Encode(proto::PathWatchRequest{c.ToServer(path), watch}),
                    Complete(std::move(done), [](JuteReader& r, Children& v) {
                      v.names = proto::ReadStrings(r);
                      v.stat.Read(r);
@@ -165,7 +152,7 @@ Call GetChildrenCall(const Chroot& c, const std::string& path, Watcher watcher,
 }
 
 Call GetAclCall(const Chroot& c, const std::string& path, Callback<AclAndStat> done) {
-  return Make(OpCode::kGetAcl, Body(proto::PathRequest{c.ToServer(path)}),
+  return Make(OpCode::kGetAcl, Encode(proto::PathRequest{c.ToServer(path)}),
               Complete(std::move(done), [](JuteReader& r, AclAndStat& v) {
                 v.acl = proto::ReadAcls(r);
                 v.stat.Read(r);
@@ -174,12 +161,13 @@ Call GetAclCall(const Chroot& c, const std::string& path, Callback<AclAndStat> d
 
 Call SetAclCall(const Chroot& c, const std::string& path, AclList acl, int32_t version,
                 Callback<Stat> done) {
-  return Make(OpCode::kSetAcl, Body(proto::SetAclRequest{c.ToServer(path), std::move(acl), version}),
+  return Make(OpCode::kSetAcl,
+              Encode(proto::SetAclRequest{c.ToServer(path), std::move(acl), version}),
               Complete(std::move(done), StatBody()));
 }
 
 Call SyncCall(const Chroot& c, const std::string& path, Callback<std::string> done) {
-  return Make(OpCode::kSync, Body(proto::PathRequest{c.ToServer(path)}),
+  return Make(OpCode::kSync, Encode(proto::PathRequest{c.ToServer(path)}),
               Complete(std::move(done),
                        [c](JuteReader& r, std::string& v) { v = c.ToClient(r.String()); }));
 }
@@ -193,7 +181,8 @@ Call MultiCall(const Chroot& c, const std::vector<proto::MultiOp>& ops, bool rea
   }
   // A failed multi still carries every op's result, so it decodes on error
   // too (Complete only decodes on success).
-  auto complete = [done = std::move(done), c, read_only](ErrorCode code, JuteReader* r) -> Delivery {
+  auto complete = [done = std::move(done), c, read_only](ErrorCode code,
+                                                         JuteReader* r) -> Delivery {
     Outcome<std::vector<OpResult>> out;
     out.code = code;
     bool has_body = r != nullptr && (code == ErrorCode::kOk || r->remaining() > 0);
@@ -225,26 +214,26 @@ Call MultiCall(const Chroot& c, const std::vector<proto::MultiOp>& ops, bool rea
     }
     return [done, out = std::move(out)]() mutable { done(std::move(out)); };
   };
-  return Make(read_only ? OpCode::kMultiRead : OpCode::kMulti, Body(req), std::move(complete));
+  return Make(read_only ? OpCode::kMultiRead : OpCode::kMulti, Encode(req), std::move(complete));
 }
 
 Call GetEphemeralsCall(const Chroot& c, const std::string& prefix,
                        Callback<std::vector<std::string>> done) {
-  return Make(OpCode::kGetEphemerals, Body(proto::PathRequest{c.ToServer(prefix)}),
+  return Make(OpCode::kGetEphemerals, Encode(proto::PathRequest{c.ToServer(prefix)}),
               Complete(std::move(done), [c](JuteReader& r, std::vector<std::string>& v) {
                 for (auto& p : proto::ReadStrings(r)) v.push_back(c.ToClient(p));
               }));
 }
 
 Call GetAllChildrenNumberCall(const Chroot& c, const std::string& path, Callback<int32_t> done) {
-  return Make(OpCode::kGetAllChildrenNumber, Body(proto::PathRequest{c.ToServer(path)}),
+  return Make(OpCode::kGetAllChildrenNumber, Encode(proto::PathRequest{c.ToServer(path)}),
               Complete(std::move(done), [](JuteReader& r, int32_t& v) { v = r.Int(); }));
 }
 
 Call AddWatchCall(const Chroot& c, const std::string& path, proto::AddWatchMode mode,
                   Watcher watcher, Callback<Empty> done) {
   Call call = Make(OpCode::kAddWatch,
-                   Body(proto::PathIntRequest{c.ToServer(path), static_cast<int32_t>(mode)}),
+                   Encode(proto::PathIntRequest{c.ToServer(path), static_cast<int32_t>(mode)}),
                    Complete(std::move(done), NoBody()));
   WatchKind kind = mode == proto::AddWatchMode::kPersistent ? WatchKind::kPersistent
                                                             : WatchKind::kPersistentRecursive;
@@ -255,7 +244,7 @@ Call AddWatchCall(const Chroot& c, const std::string& path, proto::AddWatchMode 
 Call RemoveWatchesCall(const Chroot& c, const std::string& path, proto::WatcherType type,
                        Callback<Empty> done) {
   Call call = Make(OpCode::kRemoveWatches,
-                   Body(proto::PathIntRequest{c.ToServer(path), static_cast<int32_t>(type)}),
+                   Encode(proto::PathIntRequest{c.ToServer(path), static_cast<int32_t>(type)}),
                    Complete(std::move(done), NoBody()));
   call.removes_watches = std::make_pair(type, path);
   return call;

@@ -125,17 +125,17 @@ void ClientImpl::StartWrite(std::shared_ptr<Conn> conn) {
   conn->next.clear();
   asio::async_write(
       conn->socket, asio::buffer(conn->out),
-      asio::bind_executor(strand_, [self = shared_from_this(), conn](
-                                       const boost::system::error_code& ec, size_t) {
-        conn->writing = false;
-        conn->out.clear();
-        if (ec) {
-          self->core_.OnConnectionLost(conn->id, "write: " + ec.message(), self->NowMs());
-          self->Pump();
-          return;
-        }
-        if (conn->open) self->StartWrite(conn);
-      }));
+      asio::bind_executor(
+          strand_, [self = shared_from_this(), conn](const boost::system::error_code& ec, size_t) {
+            conn->writing = false;
+            conn->out.clear();
+            if (ec) {
+              self->core_.OnConnectionLost(conn->id, "write: " + ec.message(), self->NowMs());
+              self->Pump();
+              return;
+            }
+            if (conn->open) self->StartWrite(conn);
+          }));
 }
 
 void ClientImpl::ArmTimer() {
@@ -146,13 +146,13 @@ void ClientImpl::ArmTimer() {
   armed_deadline_ms_ = deadline;
   if (deadline == INT64_MAX) return;
   timer_.expires_at(epoch_ + std::chrono::milliseconds(deadline));
-  timer_.async_wait(asio::bind_executor(strand_, [self = shared_from_this(), deadline](
-                                                     const boost::system::error_code& ec) {
-    if (ec || self->armed_deadline_ms_ != deadline) return;  // replaced by an earlier one
-    self->armed_deadline_ms_ = INT64_MAX;
-    self->core_.OnTimer(self->NowMs());
-    self->Pump();
-  }));
+  timer_.async_wait(asio::bind_executor(
+      strand_, [self = shared_from_this(), deadline](const boost::system::error_code& ec) {
+        if (ec || self->armed_deadline_ms_ != deadline) return;  // replaced by an earlier one
+        self->armed_deadline_ms_ = INT64_MAX;
+        self->core_.OnTimer(self->NowMs());
+        self->Pump();
+      }));
 }
 
 }  // namespace cairn::client::detail

@@ -90,8 +90,8 @@ TEST_CASE("client: ACLs, digest auth and whoAmI", "[client-lib]") {
   bool alice = false;
   for (auto& id : who.value) alice |= id.scheme == "digest" && id.id == "alice";
   CHECK(alice);
-  REQUIRE(c->Create(root + "/mine", "x", CreateOptions{CreateMode::kPersistent, CreatorAllAcl()})
-              .ok());
+  REQUIRE(
+      c->Create(root + "/mine", "x", CreateOptions{CreateMode::kPersistent, CreatorAllAcl()}).ok());
   auto acl = c->GetAcl(root + "/mine");
   REQUIRE(acl.ok());
   REQUIRE(acl.value.acl.size() == 1);

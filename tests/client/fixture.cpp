@@ -26,8 +26,7 @@ std::unique_ptr<BlockingClient> Connect(const std::string& chroot, ClientOptions
   options.connect_string = Server().Hosts() + chroot;
   auto c = BlockingClient::Connect(std::move(options), kDeadline);
   INFO("connecting to " << Server().Hosts() << chroot << " ("
-                        << cairn::testing::ServerKindName(cairn::testing::TestServerKind())
-                        << ")");
+                        << cairn::testing::ServerKindName(cairn::testing::TestServerKind()) << ")");
   if (!c) FAIL(c.error().ToString());
   return std::move(c.value());
 }

@@ -4,15 +4,15 @@
 // that tests cut to make a client lose its connection without touching the server.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <atomic>
 #include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <string>
 #include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -29,8 +29,7 @@ inline constexpr Millis kQuiet{300};
 cairn::testing::ServerProcess& Server();
 
 // A connected blocking session on Server() (plus chroot), or a failed REQUIRE.
-std::unique_ptr<BlockingClient> Connect(const std::string& chroot = "",
-                                        ClientOptions options = {});
+std::unique_ptr<BlockingClient> Connect(const std::string& chroot = "", ClientOptions options = {});
 // A fresh persistent znode for one test, "/t-<random>".
 std::string TestRoot(BlockingClient& c);
 

@@ -193,10 +193,12 @@ TEST_CASE("client: fails over between the members of a ZooKeeper ensemble", "[cl
   REQUIRE(c.value()->Create("/failover", "", CreateOptions{CreateMode::kEphemeral}).ok());
   // Find the member holding the connection (cons lists sid=0x...), and kill it.
   char sid[32];
-  std::snprintf(sid, sizeof(sid), "sid=0x%llx", static_cast<unsigned long long>(c.value()->session_id()));
+  std::snprintf(sid, sizeof(sid), "sid=0x%llx",
+                static_cast<unsigned long long>(c.value()->session_id()));
   int holder = -1;
   for (int i = 0; i < 3 && holder < 0; ++i) {
-    if (cairn::testing::FourLetterWord(members[i]->Hosts(), "cons").find(sid) != std::string::npos) {
+    if (cairn::testing::FourLetterWord(members[i]->Hosts(), "cons").find(sid) !=
+        std::string::npos) {
       holder = i;
     }
   }

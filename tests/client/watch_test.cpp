@@ -45,9 +45,9 @@ TEST_CASE("client: a watch event arrives before the reply that reads the new dat
   std::mutex mu;
   std::vector<std::string> seen;
   REQUIRE(c->GetData(root, [&](const WatchEvent&) {
-               std::lock_guard lock(mu);
-               seen.push_back("event");
-             }).ok());
+             std::lock_guard lock(mu);
+             seen.push_back("event");
+           }).ok());
   REQUIRE(writer->SetData(root, "new").ok());
   // Sync, then read: the event must come first on this session's stream.
   REQUIRE(c->Sync(root).ok());

@@ -266,8 +266,7 @@ TEST_CASE("SessionCore: a late read from an old connection is ignored", "[client
   CHECK(h.states.back() == SessionState::kReconnected);
 }
 
-TEST_CASE("SessionCore: watches fire once and are re-registered from the last zxid",
-          "[client]") {
+TEST_CASE("SessionCore: watches fire once and are re-registered from the last zxid", "[client]") {
   Harness h;
   std::vector<Outcome<NodeData>> got;
   std::vector<WatchEvent> events;
@@ -379,7 +378,8 @@ TEST_CASE("SessionCore: refused credentials end the session with kAuthFailed", "
   Harness h;
   std::vector<ErrorCode> auth;
   h.Establish();
-  h.core.AddAuth("digest", "u:bad", [&](ErrorCode c) { auth.push_back(c); }, h.now);
+  h.core.AddAuth(
+      "digest", "u:bad", [&](ErrorCode c) { auth.push_back(c); }, h.now);
   h.Pump();
   CHECK(h.Last().xid == proto::kAuthXid);
   h.Reply(proto::kAuthXid, 0, ErrorCode::kAuthFailed);
@@ -402,8 +402,7 @@ TEST_CASE("SessionCore: credentials are sent again on reconnect", "[client]") {
   CHECK(h.Last().op == OpCode::kAuth);
 }
 
-TEST_CASE("SessionCore: the chroot goes on requests and comes off replies and events",
-          "[client]") {
+TEST_CASE("SessionCore: the chroot goes on requests and comes off replies and events", "[client]") {
   SessionConfig c = Harness::Defaults();
   c.chroot = Chroot("/app");
   Harness h(c);
