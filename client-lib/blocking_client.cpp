@@ -52,10 +52,12 @@ Result<std::unique_ptr<BlockingClient>> BlockingClient::Connect(ClientOptions op
 
 BlockingClient::~BlockingClient() {
   if (client_) Close();
-  client_.reset();  // the handle; the strand's queued work still runs
   loop_->work.reset();
   // Bounded: after Close nothing keeps the loop busy but draining handlers.
+  // The handle outlives them, so a callback may still use async() (a recipe's
+  // background delete does): it fails at once, the session being closed.
   loop_->thread.join();
+  client_.reset();
 }
 
 SessionState BlockingClient::WaitConnected(std::chrono::milliseconds wait) {

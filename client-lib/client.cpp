@@ -196,6 +196,18 @@ void Client::Close(std::function<void()> done) {
   });
 }
 
+uint64_t Client::AddSessionListener(SessionListener listener) {
+  uint64_t id = impl_->NextListenerId();
+  impl_->Run([id, listener = std::move(listener)](SessionCore& core, int64_t) mutable {
+    core.AddListener(id, std::move(listener));
+  });
+  return id;
+}
+
+void Client::RemoveSessionListener(uint64_t id) {
+  impl_->Run([id](SessionCore& core, int64_t) { core.RemoveListener(id); });
+}
+
 SessionState Client::state() const { return impl_->snapshot().state; }
 int64_t Client::session_id() const { return impl_->snapshot().session_id; }
 std::string Client::password() const { return impl_->snapshot().password; }

@@ -98,6 +98,15 @@ class Client {
   // Ends the session (its ephemerals go at once); `done` runs after.
   void Close(std::function<void()> done = nullptr);
 
+  // Another session listener (on top of ClientOptions::listener), for
+  // recipes and libraries sharing this client. It is called at once with the
+  // current state, then on every change, on the strand. Returns an id for
+  // RemoveSessionListener. Removal is posted like every call, so a
+  // notification already queued may still run after it: what the listener
+  // captures must stay valid (hold it by shared_ptr).
+  uint64_t AddSessionListener(SessionListener listener);
+  void RemoveSessionListener(uint64_t id);
+
   // Snapshots, safe from any thread.
   SessionState state() const;
   int64_t session_id() const;

@@ -288,10 +288,20 @@ void SessionCore::Finish(SessionState final_state, ErrorCode code) {
   close_done_ = nullptr;
 }
 
+void SessionCore::AddListener(uint64_t id, SessionListener listener) {
+  out_.deliveries.push_back([listener, state = public_state_] { listener(state); });
+  listeners_.emplace(id, std::move(listener));
+}
+
+void SessionCore::RemoveListener(uint64_t id) { listeners_.erase(id); }
+
 void SessionCore::Report(SessionState state) {
   public_state_ = state;
   if (config_.listener) {
     out_.deliveries.push_back([l = config_.listener, state] { l(state); });
+  }
+  for (const auto& [id, listener] : listeners_) {
+    out_.deliveries.push_back([l = listener, state] { l(state); });
   }
 }
 

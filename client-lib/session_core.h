@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -114,6 +115,10 @@ class SessionCore {
   // Watches held locally (removeWatches with local=true).
   std::vector<std::pair<Watcher, WatchEvent>> RemoveLocalWatches(proto::WatcherType type,
                                                                  const std::string& path);
+  // More session listeners besides config.listener (recipes use them). A new
+  // listener is told the current state at once, then every change.
+  void AddListener(uint64_t id, SessionListener listener);
+  void RemoveListener(uint64_t id);
 
   CoreOutput TakeOutput();
   // When OnTimer should next run; INT64_MAX if nothing is timed.
@@ -190,6 +195,7 @@ class SessionCore {
   std::deque<std::function<void(ErrorCode)>> auth_replies_;  // one per AUTH sent
   std::function<void()> close_done_;
   WatchTable watches_;
+  std::map<uint64_t, SessionListener> listeners_;
 };
 
 }  // namespace cairn::client

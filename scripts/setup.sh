@@ -22,6 +22,7 @@ test_pkgs=(
   python3 python3-kazoo python3-pytest
   clang libclang-rt-14-dev            # libFuzzer + sanitizers runtime
   zookeeper default-jre-headless libslf4j-java   # Apache ZooKeeper's Java client, and the reference server
+  default-jdk-headless libcurator-recipes-java   # javac and Curator 5.4, for the recipes' interop tests
   procps iproute2
 )
 pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}")

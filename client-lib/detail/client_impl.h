@@ -9,6 +9,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -46,6 +47,8 @@ class ClientImpl : public std::enable_shared_from_this<ClientImpl> {
   Snapshot snapshot() const;
   // Immutable, so callers build requests on their own thread.
   const Chroot& chroot() const { return chroot_; }
+  // Ids for SessionCore::AddListener, handed out on the caller's thread.
+  uint64_t NextListenerId() { return ++listener_ids_; }
 
  private:
   // One TCP connection, by the core's connection id. Handlers hold it, so a
@@ -71,6 +74,7 @@ class ClientImpl : public std::enable_shared_from_this<ClientImpl> {
   void ArmTimer();
 
   const Chroot chroot_;
+  std::atomic<uint64_t> listener_ids_{0};
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   boost::asio::steady_timer timer_;
   int64_t armed_deadline_ms_ = INT64_MAX;
