@@ -106,8 +106,9 @@ TEST_CASE("latch: one leader; resign and close pass leadership down the line, te
   CHECK(cs[2]->latch->Leader().value.id == "candidate-2");
   cs[2]->latch->Close();
   REQUIRE(cs[0]->latch->AwaitLeadership(kDeadline));  // the resigner, now first again
-  CHECK(cs[0]->Log(3) == std::vector<std::string>{"leader " + std::to_string(term0), "not leader",
-                                                 "leader " + std::to_string(cs[0]->latch->term())});
+  CHECK(cs[0]->Log(3) ==
+        std::vector<std::string>{"leader " + std::to_string(term0), "not leader",
+                                 "leader " + std::to_string(cs[0]->latch->term())});
   CHECK(cs[1]->Log(2) == std::vector<std::string>{"leader " + std::to_string(term1), "not leader"});
 }
 
@@ -170,7 +171,7 @@ TEST_CASE("latch: a short disconnection gives leadership up and back, with the s
   CHECK(only.latch->HasLeadership());
   CHECK(only.latch->term() == term);
   CHECK(only.Log(3) == std::vector<std::string>{"leader " + std::to_string(term), "not leader",
-                                               "leader " + std::to_string(term)});
+                                                "leader " + std::to_string(term)});
 }
 
 }  // namespace

@@ -464,3 +464,32 @@ TEST_CASE("SessionCore: backoff between attempts stays bounded", "[client]") {
 
 }  // namespace
 }  // namespace cairn::client
+
+namespace cairn::client {
+namespace {
+
+TEST_CASE(
+    "SessionCore: an added listener hears the current state, then every change, until removed",
+    "[client]") {
+  Harness h;
+  h.Establish();
+  std::vector<SessionState> heard;
+  h.core.AddListener(1, [&](SessionState s) { heard.push_back(s); });
+  h.Pump();
+  CHECK(heard == std::vector<SessionState>{SessionState::kConnected});
+  h.core.OnConnectionLost(h.core.connection_id(), "reset", h.now);
+  h.Pump();
+  h.UntilConnectAsked();
+  h.Connected();
+  h.Handshake();
+  CHECK(heard == std::vector<SessionState>{SessionState::kConnected, SessionState::kSuspended,
+                                           SessionState::kReconnected});
+  CHECK(h.states.back() == SessionState::kReconnected);  // the configured one still hears too
+  h.core.RemoveListener(1);
+  h.core.Close(nullptr, h.now);
+  h.Pump();
+  CHECK(heard.size() == 3);
+}
+
+}  // namespace
+}  // namespace cairn::client
