@@ -16,10 +16,11 @@ build_pkgs=(
   libjemalloc-dev              # the server's allocator (docs/benchmarks.md)
   libabsl-dev                  # absl::flat_hash_set, the znode index
   catch2                       # Catch2 v2
+  libreadline-dev              # cairn-cli's shell
 )
 test_pkgs=(
   libzookeeper-mt-dev zookeeper-bin   # official C client and cli_mt
-  python3 python3-kazoo python3-pytest
+  python3 python3-kazoo python3-pytest python3-pexpect   # pexpect: cairn-cli's shell under a pty
   clang libclang-rt-14-dev            # libFuzzer + sanitizers runtime
   zookeeper default-jre-headless libslf4j-java   # Apache ZooKeeper's Java client, and the reference server
   default-jdk-headless libcurator-recipes-java   # javac and Curator 5.4, for the recipes' interop tests

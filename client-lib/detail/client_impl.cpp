@@ -140,6 +140,13 @@ void ClientImpl::StartWrite(std::shared_ptr<Conn> conn) {
 
 void ClientImpl::ArmTimer() {
   int64_t deadline = core_.NextDeadlineMs();
+  if (IsFinal(core_.state())) {
+    // Nothing is timed any more: an armed wait would only keep the
+    // io_context (and a BlockingClient's destructor) busy until it fires.
+    if (armed_deadline_ms_ != INT64_MAX) timer_.cancel();
+    armed_deadline_ms_ = INT64_MAX;
+    return;
+  }
   // Re-arming costs a syscall; a timer set earlier than needed just fires and
   // re-arms, so only an earlier deadline replaces the armed one.
   if (deadline >= armed_deadline_ms_) return;

@@ -242,6 +242,25 @@ class Server:
         return "<cairn Server %s pid=%s dir=%s>" % (self.hosts, self.pid, self.basedir)
 
 
+ZOOKEEPER_CMD = ["/usr/bin/java", "-cp",
+                 "/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-simple.jar",
+                 "-Xmx256m", "-XX:+UseSerialGC", "-Djava.awt.headless=true",
+                 "org.apache.zookeeper.server.quorum.QuorumPeerMain"]
+
+
+def start_zookeeper(extra_cfg=None):
+    """Start Apache ZooKeeper (Debian's package) as the reference, like start_server."""
+    cfg = {"admin.enableServer": "false", "maxClientCnxns": 0}
+    cfg.update(extra_cfg or {})
+    server = Server(ZOOKEEPER_CMD, cfg)
+    try:
+        server._launch()
+    except BaseException:
+        shutil.rmtree(server.basedir, ignore_errors=True)
+        raise
+    return server
+
+
 def start_server(extra_cfg=None):
     """Start a Cairn server from CAIRN_SERVER_BIN and wait until it is up.
 
