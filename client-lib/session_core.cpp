@@ -232,11 +232,15 @@ void SessionCore::Close(std::function<void()> done, int64_t now_ms) {
     if (done) out_.deliveries.push_back(std::move(done));
     return;
   }
-  close_done_ = std::move(done);
+  if (done) close_done_.push_back(std::move(done));
+  if (phase_ == Phase::kClosing) return;  // already under way: `done` waits with the first
   if (phase_ == Phase::kConnected) {
     SendFrame(next_xid_++, OpCode::kCloseSession, {});
     phase_ = Phase::kClosing;
     phase_deadline_ms_ = now_ms + std::min(read_timeout_ms_, 2000);
+    // Closed as far as the application is concerned: nothing new is sent,
+    // so the state says so now (not only once the server has answered).
+    Report(SessionState::kClosed);
     return;
   }
   if (phase_ == Phase::kConnecting || phase_ == Phase::kHandshake) out_.close = true;
@@ -283,9 +287,9 @@ void SessionCore::Finish(SessionState final_state, ErrorCode code) {
   } else {
     watches_.TakeAll();
   }
-  Report(final_state);
-  if (close_done_) out_.deliveries.push_back(std::move(close_done_));
-  close_done_ = nullptr;
+  if (public_state_ != final_state) Report(final_state);  // kClosed may be told already
+  for (auto& done : close_done_) out_.deliveries.push_back(std::move(done));
+  close_done_.clear();
 }
 
 void SessionCore::AddListener(uint64_t id, SessionListener listener) {

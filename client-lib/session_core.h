@@ -193,7 +193,7 @@ class SessionCore {
   std::deque<Waiting> waiting_;
   std::vector<Auth> auths_;
   std::deque<std::function<void(ErrorCode)>> auth_replies_;  // one per AUTH sent
-  std::function<void()> close_done_;
+  std::vector<std::function<void()>> close_done_;            // every Close() caller
   WatchTable watches_;
   std::map<uint64_t, SessionListener> listeners_;
 };

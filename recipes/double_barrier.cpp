@@ -86,12 +86,20 @@ ErrorCode DoubleBarrier::Leave(std::chrono::milliseconds timeout) {
   Deadline deadline = detail::DeadlineAfter(timeout);
   detail::Waiter waiter(zk_);
   bool ours_should_exist = true;
+  // Giving up, our node goes anyway, so nobody waits for it in turn.
+  auto give_up = [&](ErrorCode code) {
+    ErrorCode why = detail::GiveUpCode(zk_, code, deadline);
+    if (ours_should_exist && !client::IsFinal(zk_.state())) {
+      detail::DeleteGuaranteed(zk_, JoinPath(path_, our_name_));
+    }
+    return why;
+  };
   for (;;) {
     uint64_t seen = waiter.wakeups();
     auto children = zk_.GetChildren(path_);
     if (!children.ok() && children.code != ErrorCode::kNoNode) {
       if (detail::RetryAfter(zk_, children.code, deadline)) continue;
-      return detail::GiveUpCode(zk_, children.code, deadline);
+      return give_up(children.code);
     }
     auto members = Members(children.value.names);
     bool ours_exists = std::find(members.begin(), members.end(), our_name_) != members.end();
@@ -103,8 +111,9 @@ ErrorCode DoubleBarrier::Leave(std::chrono::milliseconds timeout) {
       auto gone = zk_.Delete(JoinPath(path_, our_name_));
       if (!gone.ok() && gone.code != ErrorCode::kNoNode) {
         if (detail::RetryAfter(zk_, gone.code, deadline)) continue;
-        return detail::GiveUpCode(zk_, gone.code, deadline);
+        return give_up(gone.code);
       }
+      ours_should_exist = false;
       break;
     }
     std::string awaited;
@@ -115,7 +124,7 @@ ErrorCode DoubleBarrier::Leave(std::chrono::milliseconds timeout) {
         auto gone = zk_.Delete(JoinPath(path_, our_name_));
         if (!gone.ok() && gone.code != ErrorCode::kNoNode) {
           if (detail::RetryAfter(zk_, gone.code, deadline)) continue;
-          return detail::GiveUpCode(zk_, gone.code, deadline);
+          return give_up(gone.code);
         }
         ours_should_exist = false;
       }
@@ -125,9 +134,9 @@ ErrorCode DoubleBarrier::Leave(std::chrono::milliseconds timeout) {
     if (watched.code == ErrorCode::kNoNode) continue;
     if (!watched.ok()) {
       if (detail::RetryAfter(zk_, watched.code, deadline)) continue;
-      return detail::GiveUpCode(zk_, watched.code, deadline);
+      return give_up(watched.code);
     }
-    if (!waiter.WaitPast(seen, deadline)) return ErrorCode::kOperationTimeout;
+    if (!waiter.WaitPast(seen, deadline)) return give_up(ErrorCode::kOperationTimeout);
   }
   auto removed = zk_.Delete(ready_);
   if (!removed.ok() && removed.code != ErrorCode::kNoNode) {

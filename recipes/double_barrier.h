@@ -30,7 +30,8 @@ class DoubleBarrier {
   // kOk once `members` have entered; kOperationTimeout (our node removed
   // again) if not within `timeout` (negative: wait forever).
   client::ErrorCode Enter(std::chrono::milliseconds timeout = std::chrono::milliseconds(-1));
-  // kOk once every member has left; kOperationTimeout if not within `timeout`.
+  // kOk once every member has left; kOperationTimeout if not within `timeout`
+  // (our node is removed all the same, so no other member waits for it).
   client::ErrorCode Leave(std::chrono::milliseconds timeout = std::chrono::milliseconds(-1));
 
  private:

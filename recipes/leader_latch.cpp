@@ -43,7 +43,10 @@ void LeaderLatch::Close() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
-    if (std::this_thread::get_id() == thread_.get_id()) return;  // from a callback: stops soon
+    if (std::this_thread::get_id() == thread_.get_id()) {  // from a callback: stops after it
+      waiter_.Wake();
+      return;
+    }
     thread = std::move(thread_);
   }
   changed_.notify_all();
@@ -72,15 +75,18 @@ std::string LeaderLatch::node() const {
 }
 
 void LeaderLatch::SetLeader(bool leader, int64_t term) {
+  bool was_leader;
   {
     std::lock_guard lock(mu_);
-    if (leader_ == leader) return;
+    if (leader_ == leader && (!leader || term_ == term)) return;
+    was_leader = leader_;
     leader_ = leader;
     term_ = leader ? term : 0;
   }
   changed_.notify_all();
+  // A new term while leading (our node was replaced) ends the old one first.
+  if (was_leader && options_.on_not_leader) options_.on_not_leader();
   if (leader && options_.on_leader) options_.on_leader(term);
-  if (!leader && options_.on_not_leader) options_.on_not_leader();
 }
 
 void LeaderLatch::Run() {
@@ -137,7 +143,8 @@ void LeaderLatch::Run() {
     auto children = zk_.GetChildren(dir_);
     if (!children.ok()) {
       if (children.code == ErrorCode::kNoNode) {
-        forget_node();  // the latch's container was reaped: our node went with it
+        SetLeader(false, 0);  // the latch's path is gone, and our node with it
+        forget_node();
       } else {
         waiter_.WaitPast(seen, detail::DeadlineAfter(kErrorPause));
       }
@@ -157,6 +164,11 @@ void LeaderLatch::Run() {
     if (data.code == ErrorCode::kNoNode) continue;
     if (!data.ok()) {
       waiter_.WaitPast(seen, detail::DeadlineAfter(kErrorPause));
+      continue;
+    }
+    // A disconnection since the look makes what it saw uncertain: look again.
+    if (waiter_.TakeSuspension()) {
+      SetLeader(false, 0);
       continue;
     }
     SetLeader(ours == sorted.begin(), czxid);

@@ -29,8 +29,17 @@ client::Outcome<std::string> Queue::Put(std::string data) {
 }
 
 client::Outcome<std::vector<std::string>> Queue::Items(client::Watcher watcher) {
-  auto children = zk_.GetChildren(path_, std::move(watcher));
-  if (children.code == ErrorCode::kNoNode) return {ErrorCode::kOk, {}};
+  auto children = zk_.GetChildren(path_, watcher);
+  if (children.code == ErrorCode::kNoNode) {
+    // No directory yet (or its container was reaped): a child watch cannot
+    // be set on it, so watch for its creation instead.
+    if (watcher) {
+      auto exists = zk_.Exists(path_, watcher);
+      if (exists.ok()) return Items(watcher);  // created meanwhile: list it
+      if (exists.code != ErrorCode::kNoNode) return {exists.code, {}};
+    }
+    return {ErrorCode::kOk, {}};
+  }
   if (!children.ok()) return {children.code, {}};
   auto& names = children.value.names;
   names.erase(std::remove_if(names.begin(), names.end(),
@@ -50,16 +59,25 @@ client::Outcome<std::string> Queue::Take(std::chrono::milliseconds timeout) {
       if (detail::RetryAfter(zk_, items.code, deadline)) continue;
       return {detail::GiveUpCode(zk_, items.code, deadline), {}};
     }
+    bool relist = false;
     for (const auto& name : items.value) {
       std::string node = JoinPath(path_, name);
       auto item = zk_.GetData(node);
       if (item.code == ErrorCode::kNoNode) continue;  // another consumer took it
-      if (!item.ok()) return {item.code, {}};
+      if (!item.ok()) {
+        // Nothing is taken yet, so a lost connection is simply retried.
+        if (detail::RetryAfter(zk_, item.code, deadline)) {
+          relist = true;
+          break;
+        }
+        return {detail::GiveUpCode(zk_, item.code, deadline), {}};
+      }
       auto taken = zk_.Delete(node, item.value.stat.version);
       if (taken.ok()) return {ErrorCode::kOk, std::move(item.value.data)};
       if (taken.code == ErrorCode::kNoNode || taken.code == ErrorCode::kBadVersion) continue;
       return {taken.code, {}};
     }
+    if (relist) continue;
     if (items.value.empty() && !waiter.WaitPast(seen, deadline)) {
       return {ErrorCode::kOperationTimeout, {}};
     }

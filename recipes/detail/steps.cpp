@@ -1,6 +1,7 @@
 #include "recipes/detail/steps.h"
 
 #include <algorithm>
+#include <thread>
 
 #include "recipes/node_names.h"
 
@@ -54,7 +55,10 @@ bool RetryAfter(BlockingClient& zk, ErrorCode code, Deadline deadline) {
             ? kReconnectSlice
             : std::min<std::chrono::milliseconds>(
                   kReconnectSlice, std::chrono::ceil<std::chrono::milliseconds>(deadline - now));
-    zk.WaitConnected(slice);
+    if (Connected(zk.WaitConnected(slice))) {
+      // The listener's view may lead the snapshot's by a moment; don't spin.
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
   }
 }
 

@@ -7,7 +7,13 @@
 namespace cairn::recipes::detail {
 
 Deadline DeadlineAfter(std::chrono::milliseconds timeout) {
-  return timeout.count() < 0 ? kForever : Clock::now() + timeout;
+  if (timeout.count() < 0) return kForever;
+  auto now = Clock::now();
+  // Saturates: a timeout too long for the clock means no deadline.
+  if (timeout > std::chrono::duration_cast<std::chrono::milliseconds>(kForever - now)) {
+    return kForever;
+  }
+  return now + timeout;
 }
 
 struct Waiter::State {

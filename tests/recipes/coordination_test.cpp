@@ -111,6 +111,50 @@ TEST_CASE("double barrier: Enter times out when too few arrive, and leaves no no
   CHECK((children.ok() ? children.value.names.size() : 0) == 0);
 }
 
+TEST_CASE("double barrier: a member whose Leave times out takes its node away", "[recipes]") {
+  auto admin = Connect();
+  const std::string path = TestRoot(*admin) + "/barrier";
+  auto zk_a = Connect();
+  auto zk_b = Connect();
+  DoubleBarrier a(*zk_a, path, 2);
+  DoubleBarrier b(*zk_b, path, 2);
+  std::atomic<int> b_entered{-1};
+  std::thread t([&] { b_entered = static_cast<int>(b.Enter(2 * kDeadline)); });
+  CHECK(a.Enter(2 * kDeadline) == ErrorCode::kOk);
+  t.join();
+  CHECK(b_entered == static_cast<int>(ErrorCode::kOk));
+  // b stays inside: a gives up leaving, and its node goes with it ...
+  CHECK(a.Leave(Millis(300)) == ErrorCode::kOperationTimeout);
+  auto children = admin->GetChildren(path);
+  REQUIRE(children.ok());
+  size_t members = 0;
+  for (const auto& n : children.value.names) members += n == "ready" ? 0 : 1;
+  CHECK(members == 1);
+  // ... so b, alone now, leaves at once.
+  CHECK(b.Leave(kDeadline) == ErrorCode::kOk);
+}
+
+TEST_CASE("queue: a consumer waiting before the queue exists gets the first item put",
+          "[recipes]") {
+  auto admin = Connect();
+  const std::string path = TestRoot(*admin) + "/not-yet/queue";
+  auto consumer_zk = Connect();
+  Queue consumer(*consumer_zk, path);
+  std::string got;
+  std::atomic<int> code{1};
+  std::thread t([&] {
+    auto item = consumer.Take(2 * kDeadline);
+    got = item.value;
+    code = static_cast<int>(item.code);
+  });
+  std::this_thread::sleep_for(kQuiet);  // the consumer waits on a missing directory
+  Queue producer(*admin, path);
+  REQUIRE(producer.Put("first").ok());
+  t.join();
+  CHECK(code == static_cast<int>(ErrorCode::kOk));
+  CHECK(got == "first");
+}
+
 TEST_CASE("queue: FIFO, and each item taken exactly once by competing consumers", "[recipes]") {
   auto producer_zk = Connect();
   const std::string path = TestRoot(*producer_zk) + "/queue";

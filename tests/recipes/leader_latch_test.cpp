@@ -112,6 +112,25 @@ TEST_CASE("latch: one leader; resign and close pass leadership down the line, te
   CHECK(cs[1]->Log(2) == std::vector<std::string>{"leader " + std::to_string(term1), "not leader"});
 }
 
+TEST_CASE("latch: a leader whose node is deleted steps down and leads again in a new term",
+          "[recipes]") {
+  auto admin = Connect();
+  const std::string path = TestRoot(*admin) + "/election";
+  Candidate only(path, "only");
+  only.latch->Start();
+  REQUIRE(only.latch->AwaitLeadership(kDeadline));
+  int64_t first_term = only.latch->term();
+  REQUIRE(admin->Delete(only.latch->node()).ok());  // an operator removes it
+  auto log = only.Log(3);
+  REQUIRE(log.size() == 3);
+  CHECK(log[0] == "leader " + std::to_string(first_term));
+  CHECK(log[1] == "not leader");
+  CHECK(log[2] != log[0]);  // a new node, a new term
+  CHECK(only.latch->HasLeadership());
+  CHECK(only.latch->term() > first_term);
+  CHECK(log[2] == "leader " + std::to_string(only.latch->term()));
+}
+
 TEST_CASE("latch: a leader that loses its connection steps down; its expiry passes leadership",
           "[recipes]") {
   auto admin = Connect();

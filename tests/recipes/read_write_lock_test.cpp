@@ -100,6 +100,8 @@ TEST_CASE("rwlock: a writer holding the lock may take the read lock and downgrad
   CHECK(!reader.held());  // behind the waiting writer
   rw.read_lock().Unlock();
   CHECK(writer.WaitHeld());
+  writer.Release();
+  CHECK(reader.WaitHeld());
 }
 
 }  // namespace
