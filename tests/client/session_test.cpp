@@ -25,15 +25,25 @@ TEST_CASE("client: closing the session removes its ephemerals", "[client-lib]") 
 }
 
 TEST_CASE("client: a second client resumes a session by id and password", "[client-lib]") {
-  auto c = Connect();
+  // The first client is cut off for good (as a process that lost its
+  // network); otherwise it would reconnect and take its session back.
+  TcpProxy proxy(Server().Port());
+  ClientOptions first;
+  first.connect_string = proxy.hosts();
+  auto made = BlockingClient::Connect(first, kDeadline);
+  REQUIRE(made);
+  auto& c = made.value();
   std::string root = TestRoot(*c);
   REQUIRE(c->Create(root + "/e", "", CreateOptions{CreateMode::kEphemeral}).ok());
+  proxy.Cut(/*refuse=*/true);
   ClientOptions resume;
   resume.session_id = c->session_id();
   resume.password = c->password();
   auto again = Connect("", resume);
   CHECK(again->session_id() == c->session_id());
-  CHECK(again->Exists(root + "/e").value.ephemeral_owner == c->session_id());
+  auto st = again->Exists(root + "/e");
+  CHECK(st.code == ErrorCode::kOk);
+  CHECK(st.value.ephemeral_owner == c->session_id());
 
   ClientOptions wrong = resume;
   wrong.password = std::string(16, 'x');

@@ -52,8 +52,9 @@ def root(server):
 
 
 def test_one_shot_commands_print_what_zkcli_prints(server, root):
-    assert cli(server, "create", root + "/a", "hello", check=0)[1] == "Created %s/a\n" % root
-    assert cli(server, "create", "-s", root + "/seq-", "x", check=0)[1].startswith(
+    # zkCli prints "Created" on stderr; scripts written for it look there.
+    assert cli(server, "create", root + "/a", "hello", check=0)[2] == "Created %s/a\n" % root
+    assert cli(server, "create", "-s", root + "/seq-", "x", check=0)[2].startswith(
         "Created %s/seq-00000000" % root)
     cli(server, "create", "-c", root + "/box", check=0)
     assert cli(server, "ls", root, check=0)[1].startswith("[a, box, seq-00000000")
@@ -66,10 +67,20 @@ def test_one_shot_commands_print_what_zkcli_prints(server, root):
     assert "dataLength = 5" in lines
     cli(server, "set", "-v", "0", root + "/a", "world", check=0)
     assert "dataVersion = 1" in cli(server, "stat", root + "/a", check=0)[1]
-    assert cli(server, "ls", "-R", root, check=0)[1].splitlines()[:3] == [
-        root, root + "/a", root + "/box"]
+    cli(server, "create", root + "/a/deep", check=0)
+    # zkCli's order: the node, its children, then each child's subtree.
+    lines = cli(server, "ls", "-R", root, check=0)[1].splitlines()
+    assert lines[:3] == [root, root + "/a", root + "/box"]
+    assert lines[3].startswith(root + "/seq-")
+    assert lines[4:] == [root + "/a/deep"]
+    cli(server, "delete", root + "/a/deep", check=0)
     assert cli(server, "getAcl", root + "/a", check=0)[1] == "'world,'anyone\n: cdrwa\n"
     assert cli(server, "getAllChildrenNumber", root, check=0)[1] == "3\n"
+    # Data with quotes inside a word keeps them (the shell's word rule).
+    script = 'set %s/a {"k":"v"}\nget %s/a\nquit\n' % (root, root)
+    p = subprocess.run([CLI, "-server", server.hosts], input=script.encode(),
+                       capture_output=True, timeout=TIMEOUT_S)
+    assert p.stdout.decode().splitlines() == ['{"k":"v"}']
     assert cli(server, "sync", root, check=0)[1] == "Sync is OK\n"
     assert cli(server, "whoami", check=0)[1].splitlines() == ["Auth scheme: User",
                                                               "ip: 127.0.0.1"]
@@ -91,8 +102,14 @@ def test_errors_have_zkclis_words_and_exit_codes_fit_scripts(server, root):
         "Insufficient permission : %s/ro\n" % root
     assert cli(server, "ls", check=2)[2] == "ls [-s] [-w] [-R] path\n"
     assert cli(server, "frobnicate", check=2)[2].startswith("Command not found: frobnicate")
-    assert cli(server, "create", "-c", "-e", root + "/x", check=2)[2] != ""
-    assert cli(server, "create", "-t", "soon", root + "/x", check=2)[2] != ""
+    assert cli(server, "create", "-c", "-e", root + "/x", check=2)[2] == \
+        "-c cannot be combined with -s or -e. Containers cannot be ephemeral or sequential.\n"
+    assert cli(server, "create", "-t", "soon", root + "/x", check=2)[2] == \
+        "-t argument must be a long value\n"
+    assert cli(server, "ls", "-x", root, check=2)[2] == "Unrecognized option: -x\n"
+    # zkCli's old form still works, with its warning.
+    rc, out, err = cli(server, "get", root, "watch", check=0)
+    assert out == "root\n" and "'get path [watch]' has been deprecated" in err
     p = subprocess.run([CLI, "-server", "127.0.0.1:%d" % harness.free_port(), "-timeout", "3000",
                         "ls", "/"], capture_output=True, timeout=TIMEOUT_S)
     assert p.returncode == 3
@@ -177,4 +194,5 @@ def test_shell_reads_a_script_from_stdin(server, root):
     p = subprocess.run([CLI, "-server", server.hosts], input=script.encode(),
                        capture_output=True, timeout=TIMEOUT_S)
     assert p.returncode == 0
-    assert p.stdout.decode().splitlines() == ["Created %s/s1" % root, "one", "[s1]"]
+    assert p.stdout.decode().splitlines() == ["one", "[s1]"]
+    assert p.stderr.decode().splitlines() == ["Created %s/s1" % root]

@@ -1,6 +1,7 @@
 #include "tools/cairn-cli/commands.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <map>
 
@@ -117,6 +118,20 @@ int Commands::UsageOf(const std::string& command) {
   return kUsage;
 }
 
+int Commands::BadFlags(const Flags& f) {
+  err_ << f.error << "\n";  // commons-cli's words, as zkCli prints them
+  return kUsage;
+}
+
+bool Commands::OldWatchSyntax(const std::string& command, Flags* f, const std::string& now) {
+  if (f->positional.size() < 2) return false;
+  err_ << "'" << command << " path [watch]' has been deprecated. Please use '" << now
+       << "' instead.\n";
+  f->set.insert('w');
+  f->positional.resize(1);
+  return true;
+}
+
 int Commands::Refused(ErrorCode code, const std::string& path) {
   err_ << ErrorMessage(code, path) << "\n";
   return code == ErrorCode::kConnectionLoss || code == ErrorCode::kSessionExpired ? kNoSession
@@ -143,12 +158,17 @@ client::Outcome<std::vector<std::string>> Commands::Subtree(const std::string& p
 
 int Commands::Ls(const std::vector<std::string>& words) {
   Flags f = ParseFlags(words, "swR", "");
-  if (!f.error.empty() || f.positional.size() != 1) return UsageOf("ls");
+  if (!f.error.empty()) return BadFlags(f);
+  if (f.positional.empty()) return UsageOf("ls");
+  OldWatchSyntax("ls", &f, "ls [-w] path");
   const std::string& path = f.positional[0];
   if (f.has('R')) {
-    auto nodes = Subtree(path);
-    if (!nodes.ok()) return Refused(nodes.code, path);
-    for (const auto& n : nodes.value) out_ << n << "\n";
+    // zkCli's visitSubTreeDFS order: the node, its sorted children, then
+    // each child's subtree the same way.
+    auto root = zk_.GetData(path, f.has('w') ? ShellWatcher() : nullptr);
+    if (!root.ok()) return Refused(root.code, path);
+    out_ << path << "\n";
+    PrintSubtree(path, f.has('w'));
     return kOk;
   }
   auto children = zk_.GetChildren(path, f.has('w') ? ShellWatcher() : nullptr);
@@ -159,50 +179,68 @@ int Commands::Ls(const std::vector<std::string>& words) {
   return kOk;
 }
 
+void Commands::PrintSubtree(const std::string& path, bool watch) {
+  auto children = zk_.GetChildren(path, watch ? ShellWatcher() : nullptr);
+  if (!children.ok()) return;  // deleted meanwhile
+  std::sort(children.value.names.begin(), children.value.names.end());
+  for (const auto& name : children.value.names) out_ << Child(path, name) << "\n";
+  for (const auto& name : children.value.names) PrintSubtree(Child(path, name), watch);
+}
+
 int Commands::Create(const std::vector<std::string>& words) {
   Flags f = ParseFlags(words, "sec", "t");
-  if (!f.error.empty() || f.positional.empty() || f.positional.size() > 3) {
-    return UsageOf("create");
-  }
+  if (!f.error.empty()) return BadFlags(f);
+  if (f.positional.empty()) return UsageOf("create");
   const std::string& path = f.positional[0];
   client::CreateOptions options;
   bool seq = f.has('s'), eph = f.has('e'), container = f.has('c'), ttl = f.has('t');
-  if (container && (seq || eph || ttl)) {
-    err_ << "-c cannot be combined with other options\n";
+  // zkCli's checks, in its order and words.
+  if (container && (seq || eph)) {
+    err_ << "-c cannot be combined with -s or -e. Containers cannot be ephemeral or "
+            "sequential.\n";
+    return kUsage;
+  }
+  if (ttl && !ParseInt(f.value['t'], &options.ttl_ms)) {
+    err_ << "-t argument must be a long value\n";
     return kUsage;
   }
   if (ttl && eph) {
     err_ << "TTLs cannot be used with Ephemeral znodes\n";
     return kUsage;
   }
+  if (ttl && container) {
+    err_ << "TTLs cannot be used with Container znodes\n";
+    return kUsage;
+  }
+  constexpr int64_t kMaxTtlMs = 0xFFFFFFFFFFLL;  // 40 bits, as EphemeralType allows
+  if (ttl && (options.ttl_ms <= 0 || options.ttl_ms > kMaxTtlMs)) {
+    err_ << "ttl must be positive and cannot be larger than: " << kMaxTtlMs << "\n";
+    return kUsage;
+  }
   if (container) {
     options.mode = CreateMode::kContainer;
   } else if (ttl) {
-    if (!ParseInt(f.value['t'], &options.ttl_ms) || options.ttl_ms <= 0) {
-      err_ << "ttl must be a positive number of milliseconds: " << f.value['t'] << "\n";
-      return kUsage;
-    }
     options.mode = seq ? CreateMode::kPersistentSequentialWithTtl : CreateMode::kPersistentWithTtl;
   } else {
     options.mode = eph ? (seq ? CreateMode::kEphemeralSequential : CreateMode::kEphemeral)
                        : (seq ? CreateMode::kPersistentSequential : CreateMode::kPersistent);
   }
-  if (f.positional.size() == 3) {
-    std::string why;
-    if (!ParseAcl(f.positional[2], &options.acl, &why)) {
-      err_ << why << "\n";
-      return kUsage;
-    }
+  if (f.positional.size() > 2) {
+    std::string warnings;
+    options.acl = ParseAcl(f.positional[2], &warnings);
+    err_ << warnings;
   }
   auto made = zk_.Create(path, f.positional.size() > 1 ? f.positional[1] : "", options);
   if (!made.ok()) return Refused(made.code, path);
-  out_ << "Created " << made.value.path << "\n";
+  err_ << "Created " << made.value.path << "\n";  // zkCli prints it on stderr
   return kOk;
 }
 
 int Commands::Get(const std::vector<std::string>& words) {
   Flags f = ParseFlags(words, "sw", "");
-  if (!f.error.empty() || f.positional.size() != 1) return UsageOf("get");
+  if (!f.error.empty()) return BadFlags(f);
+  if (f.positional.empty()) return UsageOf("get");
+  OldWatchSyntax("get", &f, "get [-s] [-w] path");
   const std::string& path = f.positional[0];
   auto data = zk_.GetData(path, f.has('w') ? ShellWatcher() : nullptr);
   if (!data.ok()) return Refused(data.code, path);
@@ -213,7 +251,8 @@ int Commands::Get(const std::vector<std::string>& words) {
 
 int Commands::Set(const std::vector<std::string>& words) {
   Flags f = ParseFlags(words, "s", "v");
-  if (!f.error.empty() || f.positional.size() != 2) return UsageOf("set");
+  if (!f.error.empty()) return BadFlags(f);
+  if (f.positional.size() < 2) return UsageOf("set");
   int64_t version = -1;
   if (f.has('v') && !ParseInt(f.value['v'], &version)) return UsageOf("set");
   auto stat = zk_.SetData(f.positional[0], f.positional[1], static_cast<int32_t>(version));
@@ -224,7 +263,12 @@ int Commands::Set(const std::vector<std::string>& words) {
 
 int Commands::Delete(const std::vector<std::string>& words) {
   Flags f = ParseFlags(words, "", "v");
-  if (!f.error.empty() || f.positional.size() != 1) return UsageOf("delete");
+  if (!f.error.empty()) return BadFlags(f);
+  if (f.positional.empty()) return UsageOf("delete");
+  if (f.positional.size() > 1) {  // the old form; zkCli ignores the version too
+    err_ << "'delete path [version]' has been deprecated. Please use 'delete [-v version] path' "
+            "instead.\n";
+  }
   int64_t version = -1;
   if (f.has('v') && !ParseInt(f.value['v'], &version)) return UsageOf("delete");
   auto gone = zk_.Delete(f.positional[0], static_cast<int32_t>(version));
@@ -234,34 +278,49 @@ int Commands::Delete(const std::vector<std::string>& words) {
 
 int Commands::DeleteAll(const std::vector<std::string>& words) {
   Flags f = ParseFlags(words, "", "b");
-  if (!f.error.empty() || f.positional.size() != 1) return UsageOf("deleteall");
+  if (!f.error.empty()) return BadFlags(f);
+  if (f.positional.empty()) return UsageOf("deleteall");
   int64_t batch = 1000;
-  if (f.has('b') && (!ParseInt(f.value['b'], &batch) || batch < 1)) return UsageOf("deleteall");
+  if (f.has('b') && !ParseInt(f.value['b'], &batch)) {
+    err_ << "-b argument must be an int value\n";
+    return kUsage;
+  }
+  if (batch < 1) batch = 1;  // as zkCli: one node at a time
   const std::string& path = f.positional[0];
   auto nodes = Subtree(path);
   if (!nodes.ok()) return Refused(nodes.code, path);
-  // Deepest first, in transactions of `batch` deletes.
+  // Deepest first, in transactions of `batch` deletes; a failed batch is
+  // retried one node at a time (some may have gone meanwhile).
+  bool all_gone = true;
   std::vector<std::string>& order = nodes.value;
   for (size_t end = order.size(); end > 0;) {
     size_t begin = end > static_cast<size_t>(batch) ? end - static_cast<size_t>(batch) : 0;
     client::Transaction txn;
     for (size_t i = end; i > begin; --i) txn.Delete(order[i - 1]);
     auto done = zk_.Multi(txn);
-    if (!done.ok() && done.code != ErrorCode::kNoNode) return Refused(done.code, path);
-    if (done.code == ErrorCode::kNoNode) {
-      for (size_t i = end; i > begin; --i) {  // someone else deleted some: one by one
+    if (!done.ok()) {
+      if (done.code == ErrorCode::kConnectionLoss || done.code == ErrorCode::kSessionExpired) {
+        return Refused(done.code, path);
+      }
+      for (size_t i = end; i > begin; --i) {
         auto gone = zk_.Delete(order[i - 1]);
-        if (!gone.ok() && gone.code != ErrorCode::kNoNode) return Refused(gone.code, order[i - 1]);
+        if (!gone.ok() && gone.code != ErrorCode::kNoNode) all_gone = false;
       }
     }
     end = begin;
+  }
+  if (!all_gone) {
+    err_ << "Failed to delete some node(s) in the subtree!\n";
+    return kRefused;
   }
   return kOk;
 }
 
 int Commands::Stat(const std::vector<std::string>& words) {
   Flags f = ParseFlags(words, "w", "");
-  if (!f.error.empty() || f.positional.size() != 1) return UsageOf("stat");
+  if (!f.error.empty()) return BadFlags(f);
+  if (f.positional.empty()) return UsageOf("stat");
+  OldWatchSyntax("stat", &f, "stat [-w] path");
   auto stat = zk_.Exists(f.positional[0], f.has('w') ? ShellWatcher() : nullptr);
   if (!stat.ok()) return Refused(stat.code, f.positional[0]);
   out_ << FormatStat(stat.value);
@@ -270,7 +329,8 @@ int Commands::Stat(const std::vector<std::string>& words) {
 
 int Commands::Sync(const std::vector<std::string>& words) {
   Flags f = ParseFlags(words, "", "");
-  if (!f.error.empty() || f.positional.size() != 1) return UsageOf("sync");
+  if (!f.error.empty()) return BadFlags(f);
+  if (f.positional.empty()) return UsageOf("sync");
   auto synced = zk_.Sync(f.positional[0]);
   if (!synced.ok()) return Refused(synced.code, f.positional[0]);
   out_ << "Sync is OK\n";
@@ -279,7 +339,8 @@ int Commands::Sync(const std::vector<std::string>& words) {
 
 int Commands::GetAcl(const std::vector<std::string>& words) {
   Flags f = ParseFlags(words, "s", "");
-  if (!f.error.empty() || f.positional.size() != 1) return UsageOf("getAcl");
+  if (!f.error.empty()) return BadFlags(f);
+  if (f.positional.empty()) return UsageOf("getAcl");
   auto acl = zk_.GetAcl(f.positional[0]);
   if (!acl.ok()) return Refused(acl.code, f.positional[0]);
   out_ << FormatAcl(acl.value.acl);
@@ -289,39 +350,40 @@ int Commands::GetAcl(const std::vector<std::string>& words) {
 
 int Commands::SetAcl(const std::vector<std::string>& words) {
   Flags f = ParseFlags(words, "sR", "v");
-  if (!f.error.empty() || f.positional.size() != 2) return UsageOf("setAcl");
+  if (!f.error.empty()) return BadFlags(f);
+  if (f.positional.size() < 2) return UsageOf("setAcl");
   int64_t version = -1;
   if (f.has('v') && !ParseInt(f.value['v'], &version)) return UsageOf("setAcl");
-  client::AclList acl;
-  std::string why;
-  if (!ParseAcl(f.positional[1], &acl, &why)) {
-    err_ << why << "\n";
-    return kUsage;
-  }
+  std::string warnings;
+  client::AclList acl = ParseAcl(f.positional[1], &warnings);
+  err_ << warnings;
   const std::string& path = f.positional[0];
-  std::vector<std::string> targets = {path};
-  if (f.has('R')) {
-    auto nodes = Subtree(path);
-    if (!nodes.ok()) return Refused(nodes.code, path);
-    targets = std::move(nodes.value);
+  if (!f.has('R')) {
+    auto stat = zk_.SetAcl(path, acl, static_cast<int32_t>(version));
+    if (!stat.ok()) return Refused(stat.code, path);
+    if (f.has('s')) out_ << FormatStat(stat.value);
+    return kOk;
   }
-  for (const auto& target : targets) {
-    auto stat = zk_.SetAcl(target, acl, static_cast<int32_t>(target == path ? version : -1));
-    if (!stat.ok()) return Refused(stat.code, target);
-    if (f.has('s') && target == path) out_ << FormatStat(stat.value);
+  // -R: every node of the subtree, with the same version check; a node that
+  // refuses is reported and the rest go on, as in zkCli.
+  auto nodes = Subtree(path);
+  if (!nodes.ok()) return Refused(nodes.code, path);
+  int status = kOk;
+  for (const auto& target : nodes.value) {
+    auto stat = zk_.SetAcl(target, acl, static_cast<int32_t>(version));
+    if (!stat.ok()) status = Refused(stat.code, target);
   }
-  return kOk;
+  return status;
 }
 
 int Commands::AddAuth(const std::vector<std::string>& words) {
-  if (words.size() != 3) return UsageOf("addauth");
-  auto added = zk_.AddAuth(words[1], words[2]);
+  if (words.size() < 2) return UsageOf("addauth");
+  auto added = zk_.AddAuth(words[1], words.size() > 2 ? words[2] : "");
   if (!added.ok()) return Refused(added.code, words[1]);
   return kOk;
 }
 
-int Commands::WhoAmI(const std::vector<std::string>& words) {
-  if (words.size() != 1) return UsageOf("whoami");
+int Commands::WhoAmI(const std::vector<std::string>&) {
   auto who = zk_.WhoAmI();
   if (!who.ok()) return Refused(who.code, "");
   out_ << "Auth scheme: User\n";
@@ -331,7 +393,7 @@ int Commands::WhoAmI(const std::vector<std::string>& words) {
 
 int Commands::GetEphemerals(const std::vector<std::string>& words) {
   Flags f = ParseFlags(words, "", "");
-  if (!f.error.empty() || f.positional.size() > 1) return UsageOf("getEphemerals");
+  if (!f.error.empty()) return BadFlags(f);
   std::string prefix = f.positional.empty() ? "/" : f.positional[0];
   auto nodes = zk_.GetEphemerals(prefix);
   if (!nodes.ok()) return Refused(nodes.code, prefix);
@@ -342,7 +404,8 @@ int Commands::GetEphemerals(const std::vector<std::string>& words) {
 
 int Commands::GetAllChildrenNumber(const std::vector<std::string>& words) {
   Flags f = ParseFlags(words, "", "");
-  if (!f.error.empty() || f.positional.size() != 1) return UsageOf("getAllChildrenNumber");
+  if (!f.error.empty()) return BadFlags(f);
+  if (f.positional.empty()) return UsageOf("getAllChildrenNumber");
   auto n = zk_.GetAllChildrenNumber(f.positional[0]);
   if (!n.ok()) return Refused(n.code, f.positional[0]);
   out_ << n.value << "\n";
@@ -351,14 +414,16 @@ int Commands::GetAllChildrenNumber(const std::vector<std::string>& words) {
 
 int Commands::AddWatch(const std::vector<std::string>& words) {
   Flags f = ParseFlags(words, "", "m");
-  if (!f.error.empty() || f.positional.size() != 1) return UsageOf("addWatch");
+  if (!f.error.empty()) return BadFlags(f);
+  if (f.positional.empty()) return UsageOf("addWatch");
   auto mode = proto::AddWatchMode::kPersistentRecursive;
   if (f.has('m')) {
-    if (f.value['m'] == "PERSISTENT") {
+    std::string m = f.value['m'];
+    std::transform(m.begin(), m.end(), m.begin(), [](unsigned char c) { return std::toupper(c); });
+    if (m == "PERSISTENT") {
       mode = proto::AddWatchMode::kPersistent;
-    } else if (f.value['m'] != "PERSISTENT_RECURSIVE") {
-      err_ << "mode must be PERSISTENT or PERSISTENT_RECURSIVE: " << f.value['m'] << "\n";
-      return kUsage;
+    } else if (m != "PERSISTENT_RECURSIVE") {
+      return UsageOf("addWatch");
     }
   }
   auto added = zk_.AddWatch(f.positional[0], mode, ShellWatcher());
@@ -369,8 +434,8 @@ int Commands::AddWatch(const std::vector<std::string>& words) {
 int Commands::Watch(const std::vector<std::string>& words) {
   Flags f = ParseFlags(words, "R", "c");
   int64_t count = 0;
-  if (!f.error.empty() || f.positional.size() != 1 ||
-      (f.has('c') && (!ParseInt(f.value['c'], &count) || count < 1))) {
+  if (!f.error.empty()) return BadFlags(f);
+  if (f.positional.size() != 1 || (f.has('c') && (!ParseInt(f.value['c'], &count) || count < 1))) {
     return UsageOf("watch");
   }
   auto mode =
@@ -388,7 +453,8 @@ int Commands::Watch(const std::vector<std::string>& words) {
 
 int Commands::RemoveWatches(const std::vector<std::string>& words) {
   Flags f = ParseFlags(words, "cdal", "");
-  if (!f.error.empty() || f.positional.size() != 1) return UsageOf("removewatches");
+  if (!f.error.empty()) return BadFlags(f);
+  if (f.positional.empty()) return UsageOf("removewatches");
   auto type = f.has('c')   ? proto::WatcherType::kChildren
               : f.has('d') ? proto::WatcherType::kData
                            : proto::WatcherType::kAny;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "client-lib/blocking_client.h"
+#include "tools/cairn-cli/words.h"
 
 namespace cairn::cli {
 
@@ -65,10 +66,16 @@ class Commands {
   int Help(const std::vector<std::string>& words);
 
   int UsageOf(const std::string& command);
+  int BadFlags(const Flags& f);
+  // zkCli's old "cmd path watch" form: warns, and turns it into -w.
+  bool OldWatchSyntax(const std::string& command, Flags* f, const std::string& now);
+  // ls -R: the children of `path`, then each child's subtree (zkCli's order).
+  void PrintSubtree(const std::string& path, bool watch);
   int Refused(client::ErrorCode code, const std::string& path);
   // zkCli's one-shot -w watcher: prints "WATCHER::" and the event.
   client::Watcher ShellWatcher();
-  // The subtree of `path` in breadth-first order (path first).
+  // The subtree of `path` in breadth-first order (path first), for
+  // deleteall and setAcl -R.
   client::Outcome<std::vector<std::string>> Subtree(const std::string& path);
 
   client::BlockingClient& zk_;

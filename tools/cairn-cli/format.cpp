@@ -92,19 +92,19 @@ std::string PermString(int32_t perms) {
   return out;
 }
 
-bool ParsePerms(const std::string& text, int32_t* perms) {
-  *perms = 0;
+int32_t ParsePerms(const std::string& text, std::string* warnings) {
+  int32_t perms = 0;
   for (char c : text) {
     bool known = false;
     for (const auto& p : kPerms) {
-      if (c == p.letter || c == p.letter - 'a' + 'A') {
-        *perms |= p.bit;
+      if (c == p.letter) {
+        perms |= p.bit;
         known = true;
       }
     }
-    if (!known) return false;
+    if (!known) *warnings += std::string("Unknown perm type: ") + c + "\n";
   }
-  return true;
+  return perms;
 }
 
 std::string FormatAcl(const client::AclList& acl) {
@@ -115,29 +115,30 @@ std::string FormatAcl(const client::AclList& acl) {
   return out;
 }
 
-bool ParseAcl(const std::string& text, client::AclList* acl, std::string* why) {
-  acl->clear();
-  size_t start = 0;
-  while (start <= text.size()) {
+client::AclList ParseAcl(const std::string& text, std::string* warnings) {
+  // Java's split(","): empty entries at the end vanish, others are malformed.
+  std::vector<std::string> entries;
+  for (size_t start = 0;;) {
     size_t comma = text.find(',', start);
-    std::string entry = text.substr(start, comma == std::string::npos ? comma : comma - start);
+    entries.push_back(text.substr(start, comma == std::string::npos ? comma : comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  while (!entries.empty() && entries.back().empty()) entries.pop_back();
+  client::AclList acl;
+  for (const auto& entry : entries) {
     size_t first = entry.find(':'), last = entry.rfind(':');
     if (first == std::string::npos || first == last) {
-      *why = entry + " does not have the form scheme:id:perm";
-      return false;
+      *warnings += entry + " does not have the form scheme:id:perm\n";
+      continue;
     }
     client::Acl a;
     a.id.scheme = entry.substr(0, first);
     a.id.id = entry.substr(first + 1, last - first - 1);
-    if (!ParsePerms(entry.substr(last + 1), &a.perms)) {
-      *why = "unknown permission in " + entry.substr(last + 1) + " (use c, d, r, w, a)";
-      return false;
-    }
-    acl->push_back(std::move(a));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
+    a.perms = ParsePerms(entry.substr(last + 1), warnings);
+    acl.push_back(std::move(a));
   }
-  return true;
+  return acl;
 }
 
 std::string FormatEvent(const client::WatchEvent& e) {
@@ -213,34 +214,101 @@ std::string SafeData(const std::string& data) {
   return out;
 }
 
+namespace {
+// KeeperException.getCodeMessage: Java's text for each code.
+std::string CodeMessage(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kOk:
+      return "ok";
+    case ErrorCode::kSystemError:
+      return "SystemError";
+    case ErrorCode::kRuntimeInconsistency:
+      return "RuntimeInconsistency";
+    case ErrorCode::kDataInconsistency:
+      return "DataInconsistency";
+    case ErrorCode::kConnectionLoss:
+      return "ConnectionLoss";
+    case ErrorCode::kMarshallingError:
+      return "MarshallingError";
+    case ErrorCode::kNewConfigNoQuorum:
+      return "NewConfigNoQuorum";
+    case ErrorCode::kReconfigInProgress:
+      return "ReconfigInProgress";
+    case ErrorCode::kUnimplemented:
+      return "Unimplemented";
+    case ErrorCode::kOperationTimeout:
+      return "OperationTimeout";
+    case ErrorCode::kBadArguments:
+      return "BadArguments";
+    case ErrorCode::kApiError:
+      return "APIError";
+    case ErrorCode::kNoNode:
+      return "NoNode";
+    case ErrorCode::kNoAuth:
+      return "NoAuth";
+    case ErrorCode::kBadVersion:
+      return "BadVersion";
+    case ErrorCode::kNoChildrenForEphemerals:
+      return "NoChildrenForEphemerals";
+    case ErrorCode::kNodeExists:
+      return "NodeExists";
+    case ErrorCode::kInvalidAcl:
+      return "InvalidACL";
+    case ErrorCode::kAuthFailed:
+      return "AuthFailed";
+    case ErrorCode::kNotEmpty:
+      return "Directory not empty";
+    case ErrorCode::kSessionExpired:
+      return "Session expired";
+    case ErrorCode::kInvalidCallback:
+      return "Invalid callback";
+    case ErrorCode::kSessionMoved:
+      return "Session moved";
+    case ErrorCode::kNotReadOnly:
+      return "Not a read-only call";
+    case ErrorCode::kEphemeralOnLocalSession:
+      return "Ephemeral node on local session";
+    case ErrorCode::kNoWatcher:
+      return "No such watcher";
+    case ErrorCode::kReconfigDisabled:
+      return "Reconfig is disabled";
+    case ErrorCode::kSessionClosedRequireSaslAuth:
+      return "Session closed because client failed to authenticate";
+    case ErrorCode::kQuotaExceeded:
+      return "Quota has exceeded";
+    case ErrorCode::kThrottled:
+      return "Op throttled due to high load";
+    default:
+      return "Unknown error " + std::to_string(static_cast<int>(code));
+  }
+}
+}  // namespace
+
 std::string ErrorMessage(ErrorCode code, const std::string& path) {
+  // zkCli's CliWrapperException words, else the KeeperException's message.
   switch (code) {
     case ErrorCode::kNoNode:
       return "Node does not exist: " + path;
+    case ErrorCode::kNoChildrenForEphemerals:
+      return "Ephemerals cannot have children: " + path;
     case ErrorCode::kNodeExists:
       return "Node already exists: " + path;
     case ErrorCode::kNotEmpty:
       return "Node not empty: " + path;
-    case ErrorCode::kBadVersion:
-      return "version No is not valid : " + path;
-    case ErrorCode::kNoAuth:
-      return "Insufficient permission : " + path;
-    case ErrorCode::kAuthFailed:
-      return "Authentication is not valid : " + path;
-    case ErrorCode::kNoChildrenForEphemerals:
-      return "Ephemerals cannot have children: " + path;
+    case ErrorCode::kNotReadOnly:
+      return "Not a read-only call: " + path;
     case ErrorCode::kInvalidAcl:
       return "Acl is not valid : " + path;
+    case ErrorCode::kNoAuth:
+      return "Insufficient permission : " + path;
     case ErrorCode::kBadArguments:
-      return "Invalid arguments: " + path;
-    case ErrorCode::kNoWatcher:
-      return "No watcher found for path: " + path;
-    case ErrorCode::kConnectionLoss:
-      return "Connection lost: " + path;
-    case ErrorCode::kSessionExpired:
-      return "Session expired: " + path;
+      return "Arguments are not valid : " + path;
+    case ErrorCode::kBadVersion:
+      return "version No is not valid : " + path;
+    case ErrorCode::kQuotaExceeded:
+      return "Quota has exceeded : " + path;
     default:
-      return std::string("KeeperErrorCode = ") + proto::ErrorCodeName(code) + " for " + path;
+      return "KeeperErrorCode = " + CodeMessage(code) + (path.empty() ? "" : " for " + path);
   }
 }
 

@@ -12,14 +12,15 @@ namespace cairn::cli {
 
 // The eleven "name = value" lines of zkCli's stat, ending in a newline.
 std::string FormatStat(const client::Stat& stat);
-// "cdrwa"-style permissions, and back (kBadArguments on a stray letter).
+// "cdrwa"-style permissions, and back (an unknown letter is skipped with
+// zkCli's warning appended to `warnings`).
 std::string PermString(int32_t perms);
-bool ParsePerms(const std::string& text, int32_t* perms);
+int32_t ParsePerms(const std::string& text, std::string* warnings);
 // zkCli's getAcl lines: "'scheme,'id\n: perms\n" per entry.
 std::string FormatAcl(const client::AclList& acl);
-// "scheme:id:perms[,scheme:id:perms...]"; the id may hold ':' (digest).
-// False with `why` on a malformed list.
-bool ParseAcl(const std::string& text, client::AclList* acl, std::string* why);
+// "scheme:id:perms[,scheme:id:perms...]"; the id may hold ':' (digest). As
+// zkCli's AclParser: a malformed entry is skipped, with a warning line.
+client::AclList ParseAcl(const std::string& text, std::string* warnings);
 // "WatchedEvent state:SyncConnected type:NodeDataChanged path:/a".
 std::string FormatEvent(const client::WatchEvent& event);
 // Text (printable UTF-8, tabs, newlines) unchanged; otherwise every byte

@@ -5,32 +5,31 @@
 namespace cairn::cli {
 
 std::vector<std::string> SplitWords(std::string_view line) {
+  // zkCli's rule: a word that starts with a quote runs to the matching quote
+  // (which is dropped); any other word runs to the next space, quotes and
+  // all, so JSON data keeps its quotes.
   std::vector<std::string> words;
-  std::string word;
-  bool in_word = false;
-  char quote = 0;
-  for (char c : line) {
-    if (quote != 0) {
-      if (c == quote) {
-        quote = 0;
-      } else {
-        word += c;
-      }
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  size_t i = 0;
+  while (i < line.size()) {
+    if (space(line[i])) {
+      ++i;
       continue;
     }
-    if (c == '"' || c == '\'') {
-      quote = c;
-      in_word = true;
-    } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      if (in_word) words.push_back(std::move(word));
-      word.clear();
-      in_word = false;
-    } else {
-      word += c;
-      in_word = true;
+    char quote = line[i];
+    if (quote == '"' || quote == '\'') {
+      size_t close = line.find(quote, i + 1);
+      if (close != std::string_view::npos) {
+        words.emplace_back(line.substr(i + 1, close - i - 1));
+        i = close + 1;
+        continue;
+      }
     }
+    size_t end = i;
+    while (end < line.size() && !space(line[end])) ++end;
+    words.emplace_back(line.substr(i, end - i));
+    i = end;
   }
-  if (in_word) words.push_back(std::move(word));
   return words;
 }
 
@@ -60,11 +59,11 @@ Flags ParseFlags(const std::vector<std::string>& words, std::string_view boolean
         } else if (i + 1 < words.size()) {
           flags.value[f] = words[++i];
         } else {
-          flags.error = std::string("option -") + f + " needs a value";
+          flags.error = std::string("Missing argument for option: ") + f;
         }
         break;
       } else {
-        flags.error = "unknown option " + w;
+        flags.error = "Unrecognized option: " + w;
         break;
       }
     }

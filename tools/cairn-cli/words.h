@@ -1,7 +1,7 @@
 // tools/cairn-cli/words.h: how a command line becomes words and flags, as
-// zkCli reads them: words split at spaces, "double" or 'single' quotes keep
-// spaces in one word; flags come before the positional words ("-s", "-v 3",
-// or several letters at once: "-se").
+// zkCli reads them: words split at spaces; a word that starts with a
+// "double" or 'single' quote runs to the matching quote; flags ("-s",
+// "-v 3", or several letters at once: "-se") may stand anywhere.
 #pragma once
 
 #include <map>
@@ -12,7 +12,7 @@
 
 namespace cairn::cli {
 
-// The words of `line`; an unclosed quote runs to the end of the line.
+// The words of `line`. An unclosed quote starts an ordinary word.
 std::vector<std::string> SplitWords(std::string_view line);
 
 struct Flags {

@@ -10,11 +10,14 @@ namespace {
 
 using Words = std::vector<std::string>;
 
-TEST_CASE("cli: words split at spaces, quotes keep them", "[cli]") {
+TEST_CASE("cli: words split at spaces; a word opened by a quote runs to its close", "[cli]") {
   CHECK(SplitWords("  create  /a   b ") == Words{"create", "/a", "b"});
   CHECK(SplitWords("set /a \"two words\" 'x y'") == Words{"set", "/a", "two words", "x y"});
   CHECK(SplitWords("set /a \"\"") == Words{"set", "/a", ""});
-  CHECK(SplitWords("set /a \"open") == Words{"set", "/a", "open"});
+  // Quotes inside a word stay (JSON data), as zkCli keeps them.
+  CHECK(SplitWords("set /a {\"k\":\"v\"}") == Words{"set", "/a", "{\"k\":\"v\"}"});
+  CHECK(SplitWords("set /a \"a b\"c") == Words{"set", "/a", "a b", "c"});
+  CHECK(SplitWords("set /a \"open") == Words{"set", "/a", "\"open"});
   CHECK(SplitWords("").empty());
 }
 
@@ -29,8 +32,8 @@ TEST_CASE("cli: flags anywhere, with values, combined, and -- ends them", "[cli]
   CHECK(ParseFlags(SplitWords("set -v3 /a x"), "s", "v").value['v'] == "3");
   CHECK(ParseFlags(SplitWords("set /a -1"), "s", "v").positional == Words{"/a", "-1"});
   CHECK(ParseFlags(SplitWords("set /a -- -s"), "s", "v").positional == Words{"/a", "-s"});
-  CHECK(ParseFlags(SplitWords("ls -x /a"), "swR", "").error == "unknown option -x");
-  CHECK(!ParseFlags(SplitWords("set /a x -v"), "s", "v").error.empty());
+  CHECK(ParseFlags(SplitWords("ls -x /a"), "swR", "").error == "Unrecognized option: -x");
+  CHECK(ParseFlags(SplitWords("set /a x -v"), "s", "v").error == "Missing argument for option: v");
 }
 
 TEST_CASE("cli: data prints as it is when it is text, escaped otherwise", "[cli]") {
@@ -47,9 +50,10 @@ TEST_CASE("cli: data prints as it is when it is text, escaped otherwise", "[cli]
 }
 
 TEST_CASE("cli: ACLs parse and print as zkCli's", "[cli]") {
-  client::AclList acl;
-  std::string why;
-  REQUIRE(ParseAcl("world:anyone:cdrwa,digest:u:Jq7w/x=:r,ip:127.0.0.1:rw", &acl, &why));
+  std::string warnings;
+  client::AclList acl =
+      ParseAcl("world:anyone:cdrwa,digest:u:Jq7w/x=:r,ip:127.0.0.1:rw,", &warnings);
+  CHECK(warnings.empty());  // a trailing comma is fine, as with Java's split
   REQUIRE(acl.size() == 3);
   CHECK(acl[1].id.scheme == "digest");
   CHECK(acl[1].id.id == "u:Jq7w/x=");
@@ -57,8 +61,17 @@ TEST_CASE("cli: ACLs parse and print as zkCli's", "[cli]") {
   CHECK(acl[2].id.id == "127.0.0.1");
   CHECK(FormatAcl(acl) ==
         "'world,'anyone\n: cdrwa\n'digest,'u:Jq7w/x=\n: r\n'ip,'127.0.0.1\n: rw\n");
-  CHECK(!ParseAcl("world:anyone", &acl, &why));
-  CHECK(!ParseAcl("world:anyone:rxz", &acl, &why));
+  // As zkCli's AclParser: bad entries and letters are skipped with a warning.
+  acl = ParseAcl("world:anyone,auth::cdrwa", &warnings);
+  REQUIRE(acl.size() == 1);
+  CHECK(acl[0].id.scheme == "auth");
+  CHECK(acl[0].id.id.empty());
+  CHECK(warnings == "world:anyone does not have the form scheme:id:perm\n");
+  warnings.clear();
+  acl = ParseAcl("world:anyone:rxR", &warnings);
+  REQUIRE(acl.size() == 1);
+  CHECK(acl[0].perms == proto::perms::kRead);
+  CHECK(warnings == "Unknown perm type: x\nUnknown perm type: R\n");
   CHECK(PermString(proto::perms::kAll) == "cdrwa");
 }
 
@@ -75,6 +88,10 @@ TEST_CASE("cli: stats and events in zkCli's words", "[cli]") {
                        "/a"};
   CHECK(FormatEvent(e) == "WatchedEvent state:SyncConnected type:NodeChildrenChanged path:/a");
   CHECK(ErrorMessage(client::ErrorCode::kNoNode, "/x") == "Node does not exist: /x");
+  CHECK(ErrorMessage(client::ErrorCode::kBadArguments, "/x") == "Arguments are not valid : /x");
+  CHECK(ErrorMessage(client::ErrorCode::kSessionExpired, "/x") ==
+        "KeeperErrorCode = Session expired for /x");
+  CHECK(ErrorMessage(client::ErrorCode::kAuthFailed, "") == "KeeperErrorCode = AuthFailed");
 }
 
 }  // namespace
