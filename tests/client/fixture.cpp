@@ -152,4 +152,24 @@ void TcpProxy::AcceptLoop() {
   }
 }
 
+std::unique_ptr<BlockingClient> ConnectVia(const TcpProxy& proxy, int32_t session_timeout_ms,
+                                           SessionListener listener) {
+  ClientOptions options;
+  options.connect_string = proxy.hosts();
+  options.session_timeout_ms = session_timeout_ms;
+  options.listener = std::move(listener);
+  auto c = BlockingClient::Connect(std::move(options), kDeadline);
+  if (!c) FAIL(c.error().ToString());
+  return std::move(c.value());
+}
+
+bool WaitUntil(const std::function<bool()>& done, Millis wait) {
+  auto deadline = std::chrono::steady_clock::now() + wait;
+  for (;;) {
+    if (done()) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return done();
+    std::this_thread::sleep_for(Millis(10));
+  }
+}
+
 }  // namespace cairn::client::testing

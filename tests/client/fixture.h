@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -74,5 +75,11 @@ class TcpProxy {
   std::vector<std::thread> threads_;
   std::thread acceptor_;
 };
+
+// A session through `proxy` (so a test can cut it), with this timeout.
+std::unique_ptr<BlockingClient> ConnectVia(const TcpProxy& proxy, int32_t session_timeout_ms,
+                                           SessionListener listener = nullptr);
+// Polls `done` every 10 ms until it holds or `wait` has passed; its last value.
+bool WaitUntil(const std::function<bool()>& done, Millis wait = kDeadline);
 
 }  // namespace cairn::client::testing

@@ -28,11 +28,7 @@ TEST_CASE("client: a second client resumes a session by id and password", "[clie
   // The first client is cut off for good (as a process that lost its
   // network); otherwise it would reconnect and take its session back.
   TcpProxy proxy(Server().Port());
-  ClientOptions first;
-  first.connect_string = proxy.hosts();
-  auto made = BlockingClient::Connect(first, kDeadline);
-  REQUIRE(made);
-  auto& c = made.value();
+  auto c = ConnectVia(proxy, 10000);
   std::string root = TestRoot(*c);
   REQUIRE(c->Create(root + "/e", "", CreateOptions{CreateMode::kEphemeral}).ok());
   proxy.Cut(/*refuse=*/true);

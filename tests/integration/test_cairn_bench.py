@@ -21,15 +21,6 @@ pytestmark = pytest.mark.skipif(not BENCH or not CLI or not harness.server_bin()
                                        "(run via ctest)")
 
 
-@pytest.fixture(scope="module", params=["cairn", "zookeeper"])
-def server(request):
-    srv = harness.start_server() if request.param == "cairn" else harness.start_zookeeper()
-    try:
-        yield srv
-    finally:
-        srv.stop()
-
-
 def test_bounded_run_prints_one_zkbench_line_per_workload(server):
     workloads = ["create", "set", "get", "mixed", "create-ephemeral-seq"]
     p = subprocess.run([BENCH, "--hosts", server.hosts, "--workload", ",".join(workloads),

@@ -7,7 +7,6 @@ Every case runs against Cairn and against Apache ZooKeeper (Debian's).
 import os
 import subprocess
 import sys
-import time
 import uuid
 
 import pexpect
@@ -23,15 +22,6 @@ TIMEOUT_S = 30
 
 pytestmark = pytest.mark.skipif(not CLI or not harness.server_bin(),
                                 reason="needs CAIRN_CLI_BIN and CAIRN_SERVER_BIN (run via ctest)")
-
-
-@pytest.fixture(scope="module", params=["cairn", "zookeeper"])
-def server(request):
-    srv = harness.start_server() if request.param == "cairn" else harness.start_zookeeper()
-    try:
-        yield srv
-    finally:
-        srv.stop()
 
 
 def cli(server, *args, check=None):

@@ -248,17 +248,22 @@ ZOOKEEPER_CMD = ["/usr/bin/java", "-cp",
                  "org.apache.zookeeper.server.quorum.QuorumPeerMain"]
 
 
-def start_zookeeper(extra_cfg=None):
-    """Start Apache ZooKeeper (Debian's package) as the reference, like start_server."""
-    cfg = {"admin.enableServer": "false", "maxClientCnxns": 0}
-    cfg.update(extra_cfg or {})
-    server = Server(ZOOKEEPER_CMD, cfg)
+def _launched(cmd, cfg):
+    """A Server for `cmd` and `cfg`, started; its directory goes if it fails."""
+    server = Server(cmd, cfg)
     try:
         server._launch()
     except BaseException:
         shutil.rmtree(server.basedir, ignore_errors=True)
         raise
     return server
+
+
+def start_zookeeper(extra_cfg=None):
+    """Start Apache ZooKeeper (Debian's package) as the reference, like start_server."""
+    cfg = {"admin.enableServer": "false", "maxClientCnxns": 0}
+    cfg.update(extra_cfg or {})
+    return _launched(ZOOKEEPER_CMD, cfg)
 
 
 def start_server(extra_cfg=None):
@@ -270,10 +275,4 @@ def start_server(extra_cfg=None):
     cmd = server_bin()
     if not cmd:
         raise ServerError("CAIRN_SERVER_BIN is not set")
-    server = Server(cmd, extra_cfg)
-    try:
-        server._launch()
-    except BaseException:
-        shutil.rmtree(server.basedir, ignore_errors=True)
-        raise
-    return server
+    return _launched(cmd, extra_cfg)

@@ -42,10 +42,7 @@ struct Candidate {
   // The log once it has n entries (callbacks run on the latch's thread,
   // just after HasLeadership changes).
   std::vector<std::string> Log(size_t n) {
-    auto deadline = std::chrono::steady_clock::now() + kDeadline;
-    while (Log().size() < n && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(Millis(10));
-    }
+    WaitUntil([&] { return Log().size() >= n; });
     return Log();
   }
   std::unique_ptr<BlockingClient> zk;
@@ -56,13 +53,10 @@ struct Candidate {
 };
 
 bool WaitCandidates(LeaderLatch& latch, size_t n) {
-  auto deadline = std::chrono::steady_clock::now() + kDeadline;
-  while (std::chrono::steady_clock::now() < deadline) {
+  return WaitUntil([&] {
     auto p = latch.Participants();
-    if (p.ok() && p.value.size() == n) return true;
-    std::this_thread::sleep_for(Millis(20));
-  }
-  return false;
+    return p.ok() && p.value.size() == n;
+  });
 }
 
 int Leaders(const std::vector<std::unique_ptr<Candidate>>& cs) {
@@ -136,12 +130,7 @@ TEST_CASE("latch: a leader that loses its connection steps down; its expiry pass
   auto admin = Connect();
   const std::string path = TestRoot(*admin) + "/election";
   TcpProxy proxy(Server().Port());
-  client::ClientOptions options;
-  options.connect_string = proxy.hosts();
-  options.session_timeout_ms = 4000;
-  auto cut = BlockingClient::Connect(options, kDeadline);
-  REQUIRE(cut);
-  Candidate first(path, "first", std::move(cut.value()));
+  Candidate first(path, "first", ConnectVia(proxy, 4000));
   first.latch->Start();
   REQUIRE(first.latch->AwaitLeadership(kDeadline));
   Candidate second(path, "second");
@@ -151,10 +140,7 @@ TEST_CASE("latch: a leader that loses its connection steps down; its expiry pass
 
   proxy.Cut(/*refuse=*/true);
   // Suspended: it gives up leadership at once, long before the session expires.
-  auto deadline = std::chrono::steady_clock::now() + kDeadline;
-  while (first.latch->HasLeadership() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(Millis(10));
-  }
+  WaitUntil([&] { return !first.latch->HasLeadership(); });
   CHECK(!first.latch->HasLeadership());
   CHECK(first.Log(2) ==
         std::vector<std::string>{"leader " + std::to_string(old_term), "not leader"});
@@ -173,20 +159,12 @@ TEST_CASE("latch: a short disconnection gives leadership up and back, with the s
   auto admin = Connect();
   const std::string path = TestRoot(*admin) + "/election";
   TcpProxy proxy(Server().Port());
-  client::ClientOptions options;
-  options.connect_string = proxy.hosts();
-  options.session_timeout_ms = 15000;
-  auto cut = BlockingClient::Connect(options, kDeadline);
-  REQUIRE(cut);
-  Candidate only(path, "only", std::move(cut.value()));
+  Candidate only(path, "only", ConnectVia(proxy, 15000));
   only.latch->Start();
   REQUIRE(only.latch->AwaitLeadership(kDeadline));
   int64_t term = only.latch->term();
   proxy.Cut(/*refuse=*/false);  // reconnects at once with the same session
-  auto deadline = std::chrono::steady_clock::now() + kDeadline;
-  while (only.leads < 2 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(Millis(10));
-  }
+  WaitUntil([&] { return only.leads >= 2; });
   CHECK(only.latch->HasLeadership());
   CHECK(only.latch->term() == term);
   CHECK(only.Log(3) == std::vector<std::string>{"leader " + std::to_string(term), "not leader",

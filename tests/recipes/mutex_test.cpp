@@ -20,16 +20,16 @@ using namespace cairn::client::testing;
 
 // Waits until the lock has `n` znodes (a contender's arrival is its create).
 bool WaitParticipants(Mutex& lock, size_t n) {
-  auto deadline = std::chrono::steady_clock::now() + kDeadline;
   std::vector<std::string> last;
-  while (std::chrono::steady_clock::now() < deadline) {
+  bool reached = WaitUntil([&] {
     auto p = lock.Participants();
-    if (p.ok() && p.value.size() == n) return true;
     last = p.value;
-    std::this_thread::sleep_for(Millis(20));
+    return p.ok() && p.value.size() == n;
+  });
+  if (!reached) {
+    for (const auto& node : last) UNSCOPED_INFO("participant " << node);
   }
-  for (const auto& node : last) UNSCOPED_INFO("participant " << node);
-  return false;
+  return reached;
 }
 
 TEST_CASE("mutex: contenders in separate sessions exclude each other, tokens rise", "[recipes]") {
@@ -109,10 +109,7 @@ TEST_CASE("mutex: waiters get the lock in arrival order, each woken only by its 
 
   holder.Unlock();
   // Only the first waiter wakes; the others' watched predecessors still exist.
-  auto deadline = std::chrono::steady_clock::now() + kDeadline;
-  while (locks[0]->watch_events() == 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(Millis(10));
-  }
+  WaitUntil([&] { return locks[0]->watch_events() > 0; });
   std::this_thread::sleep_for(kQuiet);
   CHECK(locks[0]->watch_events() == 1);
   for (int i = 1; i < kWaiters; ++i) CHECK(locks[i]->watch_events() == 0);
@@ -186,12 +183,8 @@ TEST_CASE("mutex: a waiter rides out connection loss; cuts around the create lea
   const std::string path = TestRoot(*admin) + "/lock";
   Mutex holder(*admin, path);
   TcpProxy proxy(Server().Port());
-  client::ClientOptions options;
-  options.connect_string = proxy.hosts();
-  options.session_timeout_ms = 15000;
-  auto cut_zk = BlockingClient::Connect(options, kDeadline);
-  REQUIRE(cut_zk);
-  Mutex waiter(*cut_zk.value(), path);
+  auto cut_zk = ConnectVia(proxy, 15000);
+  Mutex waiter(*cut_zk, path);
   // The cut lands before, during or after the create; whichever, the
   // contender ends with exactly one node (found again by its uuid).
   for (int round = 0; round < 4; ++round) {
@@ -226,13 +219,8 @@ TEST_CASE("mutex: the holder's expiry passes the lock on, and its stale token is
   FenceCheck resource;
   TcpProxy proxy(Server().Port());
   Events ev;
-  client::ClientOptions options;
-  options.connect_string = proxy.hosts();
-  options.session_timeout_ms = 4000;
-  options.listener = ev.listener();
-  auto stale_zk = BlockingClient::Connect(options, kDeadline);
-  REQUIRE(stale_zk);
-  Mutex stale(*stale_zk.value(), path);
+  auto stale_zk = ConnectVia(proxy, 4000, ev.listener());
+  Mutex stale(*stale_zk, path);
   auto old_hold = stale.Lock();
   REQUIRE(old_hold.ok());
   REQUIRE(resource.Accept(old_hold.value.fencing_token));

@@ -128,13 +128,12 @@ std::vector<std::string> CuratorArgs(const std::string& kind, const std::string&
 
 // Waits until `dir` has n children (a contender has queued).
 bool WaitChildren(client::BlockingClient& zk, const std::string& dir, size_t n) {
-  auto deadline = std::chrono::steady_clock::now() + kProcessDeadline;
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto c = zk.GetChildren(dir);
-    if (c.ok() && c.value.names.size() == n) return true;
-    std::this_thread::sleep_for(Millis(20));
-  }
-  return false;
+  return WaitUntil(
+      [&] {
+        auto c = zk.GetChildren(dir);
+        return c.ok() && c.value.names.size() == n;
+      },
+      kProcessDeadline);
 }
 
 void ExpectExit(ChildProcess& p, int code = 0) {

@@ -15,13 +15,10 @@ using client::ErrorCode;
 using namespace cairn::client::testing;
 
 bool WaitNodes(Mutex& lock, size_t n) {
-  auto deadline = std::chrono::steady_clock::now() + kDeadline;
-  while (std::chrono::steady_clock::now() < deadline) {
+  return WaitUntil([&] {
     auto p = lock.Participants();
-    if (p.ok() && p.value.size() == n) return true;
-    std::this_thread::sleep_for(Millis(20));
-  }
-  return false;
+    return p.ok() && p.value.size() == n;
+  });
 }
 
 // A lock attempt on its own thread (and session), whose outcome the test polls.
@@ -42,11 +39,7 @@ class Attempt {
   }
   bool held() const { return held_; }
   bool WaitHeld() const {
-    auto deadline = std::chrono::steady_clock::now() + kDeadline;
-    while (!held_ && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(Millis(10));
-    }
-    return held_;
+    return WaitUntil([&] { return held_.load(); });
   }
   void Release() { release_ = true; }
 

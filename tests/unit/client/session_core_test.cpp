@@ -4,6 +4,7 @@
 // behind, and malformed replies.
 #include "client-lib/session_core.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
@@ -442,9 +443,25 @@ TEST_CASE("SessionCore: close sends closeSession and finishes on its reply", "[c
   h.Pump();
   CHECK(h.Last().op == OpCode::kCloseSession);
   CHECK_FALSE(done);
+  // Closed for the application at once: later requests fail, nothing is sent.
+  CHECK(h.core.state() == SessionState::kClosed);
+  CHECK(h.states.back() == SessionState::kClosed);
+  std::vector<Outcome<NodeData>> late;
+  size_t sent = h.sent.size();
+  h.Submit(GetData("/a", &late));
+  REQUIRE(late.size() == 1);
+  CHECK(late[0].code == ErrorCode::kConnectionLoss);
+  CHECK(h.sent.size() == sent);
+  // A second Close waits for the same reply; both callbacks run.
+  bool second = false;
+  h.core.Close([&] { second = true; }, h.now);
+  h.Pump();
+  CHECK(h.sent.size() == sent);
+  CHECK_FALSE(second);
   h.Reply(h.Last().xid, 3, ErrorCode::kOk);
   CHECK(done);
-  CHECK(h.states.back() == SessionState::kClosed);
+  CHECK(second);
+  CHECK(std::count(h.states.begin(), h.states.end(), SessionState::kClosed) == 1);
   CHECK(h.closes == 1);
 }
 
