@@ -30,7 +30,8 @@ proto::Stat Node::ClientStat() const {
 EphemeralKind KindOfOwner(int64_t owner, bool extended_types_enabled) {
   if (owner == 0) return EphemeralKind::kVoid;
   if (owner == proto::kContainerEphemeralOwner) return EphemeralKind::kContainer;
-  if (extended_types_enabled && owner < 0 && (owner & proto::kExtendedMask) == proto::kExtendedMask) {
+  if (extended_types_enabled && owner < 0 &&
+      (owner & proto::kExtendedMask) == proto::kExtendedMask) {
     return EphemeralKind::kTtl;
   }
   return EphemeralKind::kNormal;
@@ -86,9 +87,8 @@ void DataTree::TrackSpecialKinds(const std::string& path, int64_t owner, bool ad
 }
 
 void DataTree::CreateNode(const std::string& path, std::string_view data, bool data_null,
-                          const proto::AclList& acl,
-                          int64_t ephemeral_owner, int32_t parent_cversion, int64_t zxid,
-                          int64_t time, WatchFires* fires) {
+                          const proto::AclList& acl, int64_t ephemeral_owner,
+                          int32_t parent_cversion, int64_t zxid, int64_t time, WatchFires* fires) {
   std::string_view parent_path = ParentPath(path);
   NodeId parent_id = nodes_.FindId(parent_path);
   CAIRN_ASSERT(parent_id != kNoNodeId);
@@ -120,10 +120,14 @@ void DataTree::CreateNode(const std::string& path, std::string_view data, bool d
 }
 
 void DataTree::DeleteNode(const std::string& path, int64_t zxid, WatchFires* fires) {
-  std::string_view parent_path = ParentPath(path);
-  NodeId parent_id = nodes_.FindId(parent_path);
+  NodeId parent_id = nodes_.FindId(ParentPath(path));
   NodeId id = nodes_.FindId(path);
   CAIRN_ASSERT(parent_id != kNoNodeId && id != kNoNodeId);
+  DeleteFound(path, parent_id, id, zxid, /*track=*/true, fires);
+}
+
+void DataTree::DeleteFound(const std::string& path, NodeId parent_id, NodeId id, int64_t zxid,
+                           bool track, WatchFires* fires) {
   Node& parent = nodes_.At(parent_id);
   Node& node = nodes_.At(id);
   CAIRN_ASSERT(node.child_count() == 0);
@@ -135,18 +139,17 @@ void DataTree::DeleteNode(const std::string& path, int64_t zxid, WatchFires* fir
   data_size_ -= static_cast<int64_t>(path.size() + node.data().size());
   proto::AclList acl = acls_.Get(node.acl);
   acls_.Release(node.acl);
-  TrackSpecialKinds(path, node.ephemeral_owner, false);
+  if (track) TrackSpecialKinds(path, node.ephemeral_owner, false);
   nodes_.Erase(id);
 
-  fires->push_back({path, proto::EventType::kNodeDeleted, kDataWatches | kChildWatches,
-                    std::move(acl)});
-  fires->push_back({std::string(parent_path), proto::EventType::kNodeChildrenChanged, kChildWatches,
-                    acls_.Get(parent.acl)});
+  fires->push_back(
+      {path, proto::EventType::kNodeDeleted, kDataWatches | kChildWatches, std::move(acl)});
+  fires->push_back({std::string(ParentPath(path)), proto::EventType::kNodeChildrenChanged,
+                    kChildWatches, acls_.Get(parent.acl)});
 }
 
-void DataTree::SetData(const std::string& path, std::string_view data, bool data_null, int32_t version,
-                       int64_t zxid,
-                       int64_t time, WatchFires* fires) {
+void DataTree::SetData(const std::string& path, std::string_view data, bool data_null,
+                       int32_t version, int64_t zxid, int64_t time, WatchFires* fires) {
   Node* node = nodes_.Find(path);
   CAIRN_ASSERT(node != nullptr);
   BeforeChange(*node);
@@ -173,10 +176,26 @@ std::vector<std::string> DataTree::KillSession(int64_t session_id, int64_t zxid,
   std::vector<std::string> paths;
   auto it = ephemerals_.find(session_id);
   if (it == ephemerals_.end()) return paths;
-  paths.assign(it->second.begin(), it->second.end());
+  std::set<std::string> doomed = std::move(it->second);
+  ephemerals_.erase(it);
+  paths.reserve(doomed.size());
+  fires->reserve(fires->size() + 2 * doomed.size());
   // Ephemerals have no children, so any order works; sorted keeps replicas
-  // firing watches identically.
-  for (const auto& p : paths) DeleteNode(p, zxid, fires);
+  // firing watches identically. Siblings come one after another, so the
+  // parent is looked up once for each run of them.
+  std::string parent_path;
+  NodeId parent_id = kNoNodeId;
+  while (!doomed.empty()) {  // bounded by the session's ephemerals
+    paths.push_back(std::move(doomed.extract(doomed.begin()).value()));
+    const std::string& path = paths.back();
+    if (parent_id == kNoNodeId || ParentPath(path) != parent_path) {
+      parent_path.assign(ParentPath(path));
+      parent_id = nodes_.FindId(parent_path);
+    }
+    NodeId id = nodes_.FindId(path);
+    CAIRN_ASSERT(parent_id != kNoNodeId && id != kNoNodeId);
+    DeleteFound(path, parent_id, id, zxid, /*track=*/false, fires);
+  }
   return paths;
 }
 

@@ -65,12 +65,12 @@ class DataTree {
 
   // Mutators. REQUIRES (asserted): the txn was prepared against this tree,
   // so the parent exists for a create, the node for the others.
-  void CreateNode(const std::string& path, std::string_view data, bool data_null, const proto::AclList& acl,
-                  int64_t ephemeral_owner, int32_t parent_cversion, int64_t zxid, int64_t time,
-                  WatchFires* fires);
+  void CreateNode(const std::string& path, std::string_view data, bool data_null,
+                  const proto::AclList& acl, int64_t ephemeral_owner, int32_t parent_cversion,
+                  int64_t zxid, int64_t time, WatchFires* fires);
   void DeleteNode(const std::string& path, int64_t zxid, WatchFires* fires);
-  void SetData(const std::string& path, std::string_view data, bool data_null, int32_t version, int64_t zxid,
-               int64_t time, WatchFires* fires);
+  void SetData(const std::string& path, std::string_view data, bool data_null, int32_t version,
+               int64_t zxid, int64_t time, WatchFires* fires);
   void SetAcl(const std::string& path, const proto::AclList& acl, int32_t aversion);
   // Deletes every ephemeral of session (deepest first); returns their paths.
   std::vector<std::string> KillSession(int64_t session_id, int64_t zxid, WatchFires* fires);
@@ -94,14 +94,19 @@ class DataTree {
  private:
   friend class TreeSnapshotLoader;  // builds a tree from a snapshot
   friend class SnapshotView;        // reads it at one zxid while it changes
-  friend bool EncodeTreeSnapshot(const DataTree&, size_t, const std::function<bool(std::string_view)>&);
+  friend bool EncodeTreeSnapshot(const DataTree&, size_t,
+                                 const std::function<bool(std::string_view)>&);
 
   void TrackSpecialKinds(const std::string& path, int64_t ephemeral_owner, bool add);
+  // DeleteNode once both nodes are found; track = false leaves the
+  // ephemeral/container/TTL sets alone (KillSession drops the whole set).
+  void DeleteFound(const std::string& path, NodeId parent_id, NodeId id, int64_t zxid, bool track,
+                   WatchFires* fires);
   // Snapshot view hooks: called by every mutator before it changes a node.
   void BeforeChange(Node& node);
   void OnCreated(Node& node);
 
-  SnapshotView* view_ = nullptr;  // the open snapshot view, if any (not owned)
+  SnapshotView* view_ = nullptr;      // the open snapshot view, if any (not owned)
   uint32_t snapshot_generation_ = 0;  // of the last view opened
   NodeStore nodes_;
   AclTable acls_;

@@ -1,7 +1,6 @@
 #include "znode/pending_changes.h"
 
 #include <algorithm>
-#include <set>
 
 #include "base/assert.h"
 
@@ -10,11 +9,11 @@ namespace cairn::znode {
 std::optional<ChangeRecord> PendingChanges::Get(const std::string& path) const {
   auto it = latest_.find(path);
   if (it != latest_.end()) {
-    if (!it->second.exists) return std::nullopt;
+    if (!WillExist(it->second)) return std::nullopt;
     return it->second;
   }
   const Node* node = tree_->Find(path);
-  if (node == nullptr) return std::nullopt;
+  if (node == nullptr || Closing(node->ephemeral_owner)) return std::nullopt;
   ChangeRecord r;
   r.zxid = 0;
   r.path = path;
@@ -38,7 +37,7 @@ std::optional<ChangeRecord> PendingChanges::Get(const std::string& path) const {
 
 const ChangeRecord* PendingChanges::Peek(const std::string& path) {
   auto it = latest_.find(path);
-  if (it != latest_.end()) return it->second.exists ? &it->second : nullptr;
+  if (it != latest_.end()) return WillExist(it->second) ? &it->second : nullptr;
   std::optional<ChangeRecord> rec = Get(path);
   if (!rec) return nullptr;
   scratch_ = std::move(*rec);
@@ -47,8 +46,9 @@ const ChangeRecord* PendingChanges::Peek(const std::string& path) {
 
 bool PendingChanges::Exists(const std::string& path) const {
   auto it = latest_.find(path);
-  if (it != latest_.end()) return it->second.exists;
-  return tree_->Find(path) != nullptr;
+  if (it != latest_.end()) return WillExist(it->second);
+  const Node* node = tree_->Find(path);
+  return node != nullptr && !Closing(node->ephemeral_owner);
 }
 
 ChangeRecord* PendingChanges::BeginModify(Records::iterator it, int64_t zxid) {
@@ -66,8 +66,8 @@ void PendingChanges::EndModify(const std::string& path, const ChangeRecord& rec)
 void PendingChanges::Add(ChangeRecord record) {
   if (in_scope_) {
     auto it = latest_.find(record.path);
-    undo_.emplace_back(record.path,
-                       it == latest_.end() ? std::nullopt : std::optional<ChangeRecord>(it->second));
+    undo_.emplace_back(
+        record.path, it == latest_.end() ? std::nullopt : std::optional<ChangeRecord>(it->second));
   }
   order_.emplace_back(record.zxid, record.path);
   // The copy in order_ outlives the call and spares one more copy of the path.
@@ -92,28 +92,15 @@ void PendingChanges::SetLatest(const std::string& path, std::optional<ChangeReco
 }
 
 std::vector<std::string> PendingChanges::EphemeralsOf(int64_t session_id) const {
-  // The latest record of a path decides: it will be this session's
-  // ephemeral only if it exists and this session owns it. The overlay can
-  // hold hundreds of thousands of records (a burst of closing sessions
-  // queues all their deletes), so it is never scanned: the tree's
-  // ephemerals are checked against it one lookup each, and owned_ lists
-  // the overlay's own.
-  auto owned = [&](const ChangeRecord& rec) {
-    return rec.exists && rec.stat.ephemeral_owner == session_id;
-  };
-  const std::set<std::string>& in_tree = tree_->EphemeralsOf(session_id);
   std::vector<std::string> paths;
-  for (const auto& path : in_tree) {
-    auto it = latest_.find(path);
-    if (it == latest_.end() || owned(it->second)) paths.push_back(path);
-  }
-  if (auto mine = owned_.find(session_id); mine != owned_.end()) {
-    for (const auto& path : mine->second) {
-      if (in_tree.count(path) == 0) paths.push_back(path);
-    }
-  }
+  ForEachEphemeralOf(session_id, [&](const std::string& path) { paths.push_back(path); });
   std::sort(paths.begin(), paths.end());
   return paths;
+}
+
+void PendingChanges::CloseSession(int64_t session_id, int64_t zxid) {
+  CAIRN_ASSERT(session_id != 0);
+  closing_[session_id] = zxid;
 }
 
 void PendingChanges::ApplyCommitted(int64_t applied_zxid) {
@@ -121,6 +108,9 @@ void PendingChanges::ApplyCommitted(int64_t applied_zxid) {
     auto it = latest_.find(order_.front().second);
     if (it != latest_.end() && it->second.zxid == order_.front().first) Drop(it);
     order_.pop_front();
+  }
+  if (!closing_.empty()) {
+    std::erase_if(closing_, [&](const auto& entry) { return entry.second <= applied_zxid; });
   }
 }
 

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -26,7 +27,7 @@ struct ChangeRecord {
   int64_t zxid = 0;
   std::string path;
   bool exists = false;
-  proto::Stat stat;         // version, cversion, aversion, ephemeralOwner, pzxid...
+  proto::Stat stat;  // version, cversion, aversion, ephemeralOwner, pzxid...
   int32_t child_count = 0;
   proto::AclList acl;
 };
@@ -51,8 +52,21 @@ class PendingChanges {
   template <typename Fn>
   void Modify(const std::string& path, int64_t zxid, Fn&& fn);
 
-  // Paths that session's ephemerals will have (tree + overlay).
+  // Paths that session's ephemerals will have (tree + overlay), sorted.
   std::vector<std::string> EphemeralsOf(int64_t session_id) const;
+  // The same unsorted and without copies: fn(const std::string& path) for
+  // each. fn must not change the overlay.
+  template <typename Fn>
+  void ForEachEphemeralOf(int64_t session_id, Fn&& fn) const;
+
+  // The session's close is prepped at zxid: every node it owns by then, in
+  // the tree or the overlay, will be gone once that txn applies. One mark
+  // for the session instead of a delete record per ephemeral, so that
+  // closing sessions with a million ephemerals between them costs a lookup
+  // per node and not a record (the parents' records are the caller's). The
+  // session must not own anything created after zxid (a closing session's
+  // writes are refused).
+  void CloseSession(int64_t session_id, int64_t zxid);
 
   // Forget records of txns with zxid <= applied_zxid (they are in the tree).
   void ApplyCommitted(int64_t applied_zxid);
@@ -77,6 +91,15 @@ class PendingChanges {
   // Takes path out of owned_ if rec (its latest record) put it there.
   void Disown(const std::string& path, const ChangeRecord& rec);
 
+  // Whether the node (record or tree node) with that ephemeralOwner is
+  // one a prepped close will delete.
+  bool Closing(int64_t ephemeral_owner) const {
+    return ephemeral_owner != 0 && !closing_.empty() && closing_.count(ephemeral_owner) != 0;
+  }
+  bool WillExist(const ChangeRecord& rec) const {
+    return rec.exists && !Closing(rec.stat.ephemeral_owner);
+  }
+
   // For rollback, and owned_: what Modify does around fn.
   ChangeRecord* BeginModify(Records::iterator it, int64_t zxid);
   void EndModify(const std::string& path, const ChangeRecord& rec);
@@ -87,6 +110,8 @@ class PendingChanges {
   // owner -> paths whose latest record exists with that ephemeralOwner.
   std::unordered_map<int64_t, std::unordered_set<std::string>> owned_;
   std::deque<std::pair<int64_t, std::string>> order_;
+  // Closing sessions -> the zxid of their close, until it applies.
+  std::unordered_map<int64_t, int64_t> closing_;
   bool in_scope_ = false;
   // For rollback: the record each scoped Add replaced (nullopt if none).
   std::vector<std::pair<std::string, std::optional<ChangeRecord>>> undo_;
@@ -95,7 +120,7 @@ class PendingChanges {
 template <typename Fn>
 void PendingChanges::Modify(const std::string& path, int64_t zxid, Fn&& fn) {
   auto it = latest_.find(path);
-  if (it == latest_.end() || !it->second.exists) {
+  if (it == latest_.end() || !WillExist(it->second)) {
     std::optional<ChangeRecord> rec = Get(path);
     CAIRN_ASSERT(rec.has_value());
     rec->zxid = zxid;
@@ -106,6 +131,26 @@ void PendingChanges::Modify(const std::string& path, int64_t zxid, Fn&& fn) {
   ChangeRecord* rec = BeginModify(it, zxid);
   fn(*rec);
   EndModify(path, *rec);
+}
+
+template <typename Fn>
+void PendingChanges::ForEachEphemeralOf(int64_t session_id, Fn&& fn) const {
+  // The latest record of a path decides: it will be this session's
+  // ephemeral only if it exists and this session owns it. The overlay can
+  // hold hundreds of thousands of records, so it is never scanned: the
+  // tree's ephemerals are checked against it one lookup each, and owned_
+  // lists the overlay's own.
+  const std::set<std::string>& in_tree = tree_->EphemeralsOf(session_id);
+  for (const auto& path : in_tree) {
+    auto it = latest_.find(path);
+    if (it == latest_.end() || (it->second.exists && it->second.stat.ephemeral_owner == session_id))
+      fn(path);
+  }
+  if (auto mine = owned_.find(session_id); mine != owned_.end()) {
+    for (const auto& path : mine->second) {
+      if (in_tree.count(path) == 0) fn(path);
+    }
+  }
 }
 
 }  // namespace cairn::znode

@@ -1,6 +1,7 @@
 #include "znode/prep.h"
 
 #include <cstdio>
+#include <map>
 
 #include "base/assert.h"
 #include "znode/path.h"
@@ -55,15 +56,15 @@ bool IsWriteOp(OpCode op) {
 ErrorCode Prep::ParentRecord(std::string_view path, ChangeRecord* out) const {
   // "x/y" has parent "x"; "/y" and "y" (no slash) have the root.
   size_t slash = path.rfind('/');
-  std::string parent = slash == 0 || slash == std::string_view::npos ? "/" : std::string(path.substr(0, slash));
+  std::string parent =
+      slash == 0 || slash == std::string_view::npos ? "/" : std::string(path.substr(0, slash));
   auto rec = pending_.Get(parent);
   if (!rec) return ErrorCode::kNoNode;
   *out = std::move(*rec);
   return ErrorCode::kOk;
 }
 
-ErrorCode Prep::PrepCreate(OpCode op, const proto::CreateRequest& req, const Ctx& ctx,
-                           TxnOp* out) {
+ErrorCode Prep::PrepCreate(OpCode op, const proto::CreateRequest& req, const Ctx& ctx, TxnOp* out) {
   if (!proto::IsValidCreateFlags(req.flags)) return ErrorCode::kBadArguments;
   auto mode = static_cast<proto::CreateMode>(req.flags);
   bool ttl_mode = proto::IsTtl(mode);
@@ -299,7 +300,8 @@ Txn Prep::PrepWrite(const WriteRequest& req, int64_t zxid, int64_t time_ms) {
     case OpCode::kCheck: {
       proto::PathVersionRequest d;
       d.Read(r);
-      if (r.ok()) err = req.op == OpCode::kDelete ? PrepDelete(d, ctx, &op) : PrepCheck(d, ctx, &op);
+      if (r.ok())
+        err = req.op == OpCode::kDelete ? PrepDelete(d, ctx, &op) : PrepCheck(d, ctx, &op);
       break;
     }
     case OpCode::kSetData: {
@@ -351,18 +353,26 @@ Txn Prep::PrepCreateSession(int64_t session_id, int32_t timeout_ms, std::string 
 }
 
 Txn Prep::PrepCloseSession(int64_t session_id, int64_t zxid, int64_t time_ms) {
-  for (const auto& path : pending_.EphemeralsOf(session_id)) {
-    ChangeRecord parent;
-    if (ParentRecord(path, &parent) == ErrorCode::kOk) {
-      parent.zxid = zxid;
-      parent.child_count--;
-      parent.stat.pzxid = zxid;
-      pending_.Add(std::move(parent));
-    }
-    ChangeRecord gone;
-    gone.zxid = zxid;
-    gone.path = path;
-    pending_.Add(std::move(gone));
+  // One record per parent that loses children and one mark for the
+  // session, not two records per ephemeral: a session may hold a million.
+  // Ordered (not hashed) so that every replica and simulation run adds
+  // the records in one order.
+  std::map<std::string, int32_t, std::less<>> lost;  // parent path -> children it loses
+  pending_.ForEachEphemeralOf(session_id, [&](const std::string& path) {
+    size_t slash = path.rfind('/');
+    std::string_view parent =
+        slash == 0 ? std::string_view("/") : std::string_view(path).substr(0, slash);
+    auto it = lost.find(parent);
+    if (it == lost.end()) it = lost.emplace(parent, 0).first;
+    ++it->second;
+  });
+  pending_.CloseSession(session_id, zxid);
+  for (const auto& [parent, children] : lost) {
+    if (!pending_.Exists(parent)) continue;
+    pending_.Modify(parent, zxid, [&](ChangeRecord& p) {
+      p.child_count -= children;
+      p.stat.pzxid = zxid;
+    });
   }
   Txn txn;
   txn.header = TxnHeader{session_id, 0, zxid, time_ms};

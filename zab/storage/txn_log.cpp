@@ -19,7 +19,11 @@ constexpr std::string_view kAcceptedEpoch = "acceptedEpoch";
 constexpr std::string_view kCurrentEpoch = "currentEpoch";
 constexpr std::string_view kPurgedThrough = "purgedThrough";
 
-std::string MetaKey(std::string_view name) { return std::string(1, kMetaPrefix) + std::string(name); }
+std::string MetaKey(std::string_view name) {
+  std::string key(1, kMetaPrefix);
+  key.append(name);  // not operator+: GCC 12 at -O3 warns falsely (-Wrestrict) on it
+  return key;
+}
 
 leveldb::ReadOptions Verified() {
   leveldb::ReadOptions ro;
@@ -50,9 +54,9 @@ Result<std::unique_ptr<TxnLog>> TxnLog::Open(StorageEnv* env, const std::string&
 TxnLog::~TxnLog() = default;
 
 Result<void> TxnLog::Load() {
-  for (auto [name, field] : {std::pair{kAcceptedEpoch, &accepted_epoch_},
-                             std::pair{kCurrentEpoch, &current_epoch_},
-                             std::pair{kPurgedThrough, &purged_through_}}) {
+  for (auto [name, field] :
+       {std::pair{kAcceptedEpoch, &accepted_epoch_}, std::pair{kCurrentEpoch, &current_epoch_},
+        std::pair{kPurgedThrough, &purged_through_}}) {
     auto value = GetMeta(name);
     if (!value) return value.error();
     *field = value.value().value_or(0);
@@ -143,7 +147,8 @@ Result<void> TxnLog::Append(const std::vector<LogRecord>& records) {
   return boost::outcome_v2::success();
 }
 
-Result<void> TxnLog::Scan(int64_t from, int64_t to, const std::function<bool(LogRecord&)>& fn) const {
+Result<void> TxnLog::Scan(int64_t from, int64_t to,
+                          const std::function<bool(LogRecord&)>& fn) const {
   from = std::max(from, purged_through_ + 1);
   for (const auto& s : segments_) {
     if (s->last_zxid() < from) continue;

@@ -56,8 +56,7 @@ TEST_CASE("PendingChanges: the latest record for a path wins, a deletion hides t
   CHECK(pc.size() == 4);
 }
 
-TEST_CASE("PendingChanges: ApplyCommitted forgets only records the applied txns wrote",
-          "[znode]") {
+TEST_CASE("PendingChanges: ApplyCommitted forgets only records the applied txns wrote", "[znode]") {
   TreeHarness h;
   PendingChanges pc(&h.tree);
   pc.Add(Record(10, "/x", true, 1));
@@ -121,8 +120,10 @@ TEST_CASE("PendingChanges: EphemeralsOf merges the tree with pending creates and
   CHECK(pc.EphemeralsOf(kOtherSession) == std::vector<std::string>{"/o"});
 }
 
-TEST_CASE("PendingChanges: an ephemeral deleted and re-created by another owner is not the "
-          "session's any more", "[znode]") {
+TEST_CASE(
+    "PendingChanges: an ephemeral deleted and re-created by another owner is not the "
+    "session's any more",
+    "[znode]") {
   TreeHarness h;
   REQUIRE(h.Create("/p") == proto::ErrorCode::kOk);
   REQUIRE(h.Create("/p/e", 1 /* ephemeral */) == proto::ErrorCode::kOk);
@@ -143,8 +144,8 @@ TEST_CASE("PendingChanges: EphemeralsOf lists each path once, whatever the overl
   pc.Add(Record(40, "/t", false));
   pc.Add(Record(41, "/t", true, 0, kSession));  // deleted and re-created by the same session
   pc.Add(Record(42, "/n", true, 0, kSession));
-  pc.Add(Record(43, "/n", false));              // created and deleted while pending
-  for (int i = 0; i < 1000; ++i) {              // other sessions' pending deletes
+  pc.Add(Record(43, "/n", false));  // created and deleted while pending
+  for (int i = 0; i < 1000; ++i) {  // other sessions' pending deletes
     pc.Add(Record(100 + i, "/x" + std::to_string(i), false, 0, kOtherSession));
   }
   CHECK(pc.EphemeralsOf(kSession) == std::vector<std::string>{"/t"});
@@ -205,4 +206,30 @@ TEST_CASE("PendingChanges: Modify keeps the ephemerals index in step", "[znode]"
   pc.RollbackScope();
   CHECK(pc.EphemeralsOf(77) == std::vector<std::string>{"/e"});
   CHECK(pc.EphemeralsOf(78).empty());
+}
+
+TEST_CASE("PendingChanges: a closing session's nodes are gone until its close applies", "[znode]") {
+  TreeHarness h;
+  REQUIRE(h.Create("/p") == proto::ErrorCode::kOk);
+  REQUIRE(h.Create("/p/e", 1 /* ephemeral */, "", kSession) == proto::ErrorCode::kOk);
+  REQUIRE(h.Create("/p/o", 1 /* ephemeral */, "", kOtherSession) == proto::ErrorCode::kOk);
+  PendingChanges pc(&h.tree);
+  pc.Add(Record(40, "/p/unapplied", true, 0, kSession));
+  pc.CloseSession(kSession, 41);
+  CHECK_FALSE(pc.Exists("/p/e"));
+  CHECK_FALSE(pc.Get("/p/e").has_value());
+  CHECK(pc.Peek("/p/e") == nullptr);
+  CHECK_FALSE(pc.Exists("/p/unapplied"));
+  CHECK(pc.Exists("/p/o"));  // another session's ephemeral stays
+  CHECK(pc.Exists("/p"));
+  // Re-created after the close by someone else: that record wins.
+  pc.Add(Record(42, "/p/e", true, 0, kOtherSession));
+  CHECK(pc.Exists("/p/e"));
+  // The mark lasts exactly until the close's zxid has applied (here the
+  // tree still has the node, so a dropped mark shows it again).
+  pc.ApplyCommitted(40);
+  CHECK_FALSE(pc.Exists("/p/unapplied"));
+  pc.ApplyCommitted(42);
+  CHECK(pc.size() == 0);
+  CHECK(pc.Get("/p/e")->stat.ephemeral_owner == kSession);
 }

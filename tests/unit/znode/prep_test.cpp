@@ -202,8 +202,7 @@ TEST_CASE("Prep: create, delete, create of sequential nodes never reuses a numbe
   CHECK(b.path == "/q/n0000000001");
 }
 
-TEST_CASE("Prep: a sequential create of \"/p/\" names the child by the counter alone",
-          "[znode]") {
+TEST_CASE("Prep: a sequential create of \"/p/\" names the child by the counter alone", "[znode]") {
   TreeHarness h;
   REQUIRE(h.Create("/p") == ErrorCode::kOk);
   auto r = h.Run(OpCode::kCreate, CreateBody("/p/", "", kPersistentSeq));
@@ -298,8 +297,7 @@ TEST_CASE("Prep: TTL nodes are Unimplemented while extended types are off", "[zn
   CHECK_FALSE(h.Exists("/t"));
 }
 
-TEST_CASE("Prep: a TTL outside 1..2^40-1, or a TTL on a non-TTL mode, is BadArguments",
-          "[znode]") {
+TEST_CASE("Prep: a TTL outside 1..2^40-1, or a TTL on a non-TTL mode, is BadArguments", "[znode]") {
   TreeHarness h(Extended());
   for (int64_t ttl : {int64_t{0}, int64_t{-5}, proto::kTtlMax + 1}) {
     CHECK(PrepError(h, OpCode::kCreateTtl, CreateBody("/t", "", kTtl, OpenAcl(), ttl)) ==
@@ -336,8 +334,7 @@ TEST_CASE("Prep: delete of a special path is BadArguments", "[znode]") {
   }
 }
 
-TEST_CASE("Prep: delete checks the parent's DELETE permission before the node exists",
-          "[znode]") {
+TEST_CASE("Prep: delete checks the parent's DELETE permission before the node exists", "[znode]") {
   TreeHarness h;
   REQUIRE(h.Create("/p") == ErrorCode::kOk);
   REQUIRE(h.Create("/p/c") == ErrorCode::kOk);
@@ -393,8 +390,7 @@ TEST_CASE("Prep: check compares the version and needs READ", "[znode]") {
   CHECK(PrepError(h, OpCode::kCheck, CheckBody("/a", 0)) == ErrorCode::kNoAuth);
 }
 
-TEST_CASE("Prep: a failed request becomes an ErrorTxn that still consumes its zxid",
-          "[znode]") {
+TEST_CASE("Prep: a failed request becomes an ErrorTxn that still consumes its zxid", "[znode]") {
   TreeHarness h;
   int64_t zxid = h.next_zxid;
   znode::Txn txn = h.PrepOp(OpCode::kCreate, CreateBody("/missing/x"));
@@ -481,8 +477,7 @@ TEST_CASE("Prep: a setData prepped after an unapplied setData expects the pendin
   CHECK(h.StatOf("/a").version == 2);
 }
 
-TEST_CASE("Prep: multi is all-or-nothing: Ok, the error, then RuntimeInconsistency",
-          "[znode]") {
+TEST_CASE("Prep: multi is all-or-nothing: Ok, the error, then RuntimeInconsistency", "[znode]") {
   TreeHarness h;
   REQUIRE(h.Create("/keep", kPersistent, "v") == ErrorCode::kOk);
   std::string body = MultiBuilder()
@@ -497,8 +492,7 @@ TEST_CASE("Prep: multi is all-or-nothing: Ok, the error, then RuntimeInconsisten
   auto r = h.Apply(txn);
   REQUIRE(r.multi.size() == 4);
   for (const auto& m : r.multi) CHECK(m.type == OpCode::kError);
-  CHECK(MultiCodes(r) == std::vector<ErrorCode>{ErrorCode::kOk, ErrorCode::kOk,
-                                                ErrorCode::kNoNode,
+  CHECK(MultiCodes(r) == std::vector<ErrorCode>{ErrorCode::kOk, ErrorCode::kOk, ErrorCode::kNoNode,
                                                 ErrorCode::kRuntimeInconsistency});
   CHECK_FALSE(h.Exists("/m1"));
   CHECK_FALSE(h.Exists("/m2"));
@@ -563,8 +557,7 @@ TEST_CASE("Prep: multi ops see the earlier ops of the same multi", "[znode]") {
 
 // The 3.8.0 reference answers create2 inside multi as a plain create (the
 // wire suite pins it); 3.8.4 answers create2 with a Stat (ZOOKEEPER-4026).
-TEST_CASE("Prep: multi create2 answers as a plain create, as the 3.8.0 reference",
-          "[znode]") {
+TEST_CASE("Prep: multi create2 answers as a plain create, as the 3.8.0 reference", "[znode]") {
   TreeHarness h;
   auto r = h.Run(OpCode::kMulti,
                  MultiBuilder().Create("/a", "xy", kPersistent, OpCode::kCreate2).Body());
@@ -576,9 +569,8 @@ TEST_CASE("Prep: multi create2 answers as a plain create, as the 3.8.0 reference
 
 TEST_CASE("Prep: multi createContainer makes a container answered as create2", "[znode]") {
   TreeHarness h;
-  auto r = h.Run(OpCode::kMulti, MultiBuilder()
-                                     .Create("/c", "", kContainer, OpCode::kCreateContainer)
-                                     .Body());
+  auto r = h.Run(OpCode::kMulti,
+                 MultiBuilder().Create("/c", "", kContainer, OpCode::kCreateContainer).Body());
   REQUIRE(r.multi.size() == 1);
   CHECK(r.multi[0].type == OpCode::kCreate2);
   CHECK(h.tree.Containers().count("/c") == 1);
@@ -625,8 +617,7 @@ TEST_CASE("Prep: an empty multi succeeds with no results", "[znode]") {
   CHECK(r.multi.empty());
 }
 
-TEST_CASE("Prep: closeSession deletes the session's ephemerals, unapplied ones too",
-          "[znode]") {
+TEST_CASE("Prep: closeSession deletes the session's ephemerals, unapplied ones too", "[znode]") {
   TreeHarness h;
   REQUIRE(h.Create("/p") == ErrorCode::kOk);
   REQUIRE(h.Create("/p/e1", kEphemeral, "", kSession) == ErrorCode::kOk);
@@ -651,8 +642,42 @@ TEST_CASE("Prep: closeSession deletes the session's ephemerals, unapplied ones t
   CHECK(h.StatOf("/p").num_children == 2);
 }
 
-TEST_CASE("Prep: closeSession fires NodeDeleted and the parent's NodeChildrenChanged",
-          "[znode]") {
+TEST_CASE(
+    "Prep: closeSession adds one record per parent, and later preps count the "
+    "children it takes",
+    "[znode]") {
+  TreeHarness h;
+  REQUIRE(h.Create("/a") == ErrorCode::kOk);
+  REQUIRE(h.Create("/b") == ErrorCode::kOk);
+  REQUIRE(h.Create("/a/keep") == ErrorCode::kOk);
+  REQUIRE(h.Create("/a/e1", kEphemeral, "", kSession) == ErrorCode::kOk);
+  REQUIRE(h.Create("/a/e2", kEphemeral, "", kSession) == ErrorCode::kOk);
+  REQUIRE(h.Create("/b/e3", kEphemeral, "", kSession) == ErrorCode::kOk);
+  size_t before = h.prep.pending().size();
+  znode::Txn close = h.prep.PrepCloseSession(kSession, h.NextZxid(), h.NextTime());
+  // /a and /b, not a record per ephemeral.
+  CHECK(h.prep.pending().size() == before + 2);
+  CHECK_FALSE(h.prep.pending().Exists("/a/e1"));
+  CHECK_FALSE(h.prep.pending().Exists("/b/e3"));
+  CHECK(h.prep.pending().Exists("/a/keep"));
+  CHECK(h.prep.pending().Get("/a")->child_count == 1);
+  CHECK(h.prep.pending().Get("/a")->stat.pzxid == close.header.zxid);
+  znode::Txn del_b = h.PrepOp(OpCode::kDelete, DeleteBody("/b"), kOtherSession);
+  znode::Txn del_a = h.PrepOp(OpCode::kDelete, DeleteBody("/a"), kOtherSession);
+  CHECK(AsError(del_b) == nullptr);
+  REQUIRE(AsError(del_a) != nullptr);
+  CHECK(AsError(del_a)->err == ErrorCode::kNotEmpty);
+  znode::Txn set_e1 = h.PrepOp(OpCode::kSetData, SetDataBody("/a/e1", "x", -1), kOtherSession);
+  REQUIRE(AsError(set_e1) != nullptr);
+  CHECK(AsError(set_e1)->err == ErrorCode::kNoNode);
+  h.Apply(close);
+  h.Apply(del_b);
+  CHECK_FALSE(h.Exists("/b"));
+  CHECK(h.StatOf("/a").num_children == 1);
+  CHECK(h.tree.EphemeralsOf(kSession).empty());
+}
+
+TEST_CASE("Prep: closeSession fires NodeDeleted and the parent's NodeChildrenChanged", "[znode]") {
   TreeHarness h;
   REQUIRE(h.Create("/p") == ErrorCode::kOk);
   REQUIRE(h.Create("/p/e", kEphemeral) == ErrorCode::kOk);
@@ -669,8 +694,8 @@ TEST_CASE("Prep: closeSession fires NodeDeleted and the parent's NodeChildrenCha
 TEST_CASE("Prep: createSession is a txn that leaves the tree alone", "[znode]") {
   TreeHarness h;
   int64_t zxid = h.next_zxid;
-  znode::Txn t = h.prep.PrepCreateSession(kSession, 30000, std::string(16, 'p'), h.NextZxid(),
-                                          h.NextTime());
+  znode::Txn t =
+      h.prep.PrepCreateSession(kSession, 30000, std::string(16, 'p'), h.NextZxid(), h.NextTime());
   const auto* body = std::get_if<znode::CreateSessionTxn>(&t.body);
   REQUIRE(body != nullptr);
   CHECK(body->timeout_ms == 30000);
@@ -684,8 +709,7 @@ TEST_CASE("Prep: createSession is a txn that leaves the tree alone", "[znode]") 
 
 TEST_CASE("Prep: PrepDeleteContainer deletes an empty container", "[znode]") {
   TreeHarness h;
-  REQUIRE(h.Run(OpCode::kCreateContainer, CreateBody("/c", "", kContainer)).err ==
-          ErrorCode::kOk);
+  REQUIRE(h.Run(OpCode::kCreateContainer, CreateBody("/c", "", kContainer)).err == ErrorCode::kOk);
   REQUIRE(h.Create("/c/child") == ErrorCode::kOk);
   REQUIRE(h.Delete("/c/child") == ErrorCode::kOk);
   znode::Txn t = h.prep.PrepDeleteContainer("/c", h.NextZxid(), h.NextTime());
@@ -701,8 +725,7 @@ TEST_CASE("Prep: PrepDeleteContainer deletes an empty container", "[znode]") {
 TEST_CASE("Prep: PrepDeleteContainer refuses a non-empty container and a normal ephemeral",
           "[znode]") {
   TreeHarness h;
-  REQUIRE(h.Run(OpCode::kCreateContainer, CreateBody("/c", "", kContainer)).err ==
-          ErrorCode::kOk);
+  REQUIRE(h.Run(OpCode::kCreateContainer, CreateBody("/c", "", kContainer)).err == ErrorCode::kOk);
   REQUIRE(h.Create("/c/child") == ErrorCode::kOk);
   REQUIRE(h.Create("/e", kEphemeral) == ErrorCode::kOk);
   auto code = [&](const std::string& path) {
@@ -721,8 +744,7 @@ TEST_CASE("Prep: PrepDeleteContainer refuses a non-empty container and a normal 
 
 TEST_CASE("Prep: PrepDeleteContainer sees a child created but not yet applied", "[znode]") {
   TreeHarness h;
-  REQUIRE(h.Run(OpCode::kCreateContainer, CreateBody("/c", "", kContainer)).err ==
-          ErrorCode::kOk);
+  REQUIRE(h.Run(OpCode::kCreateContainer, CreateBody("/c", "", kContainer)).err == ErrorCode::kOk);
   znode::Txn child = h.PrepOp(OpCode::kCreate, CreateBody("/c/x"));
   znode::Txn t = h.prep.PrepDeleteContainer("/c", h.NextZxid(), h.NextTime());
   REQUIRE(AsError(t) != nullptr);
@@ -733,9 +755,9 @@ TEST_CASE("Prep: PrepDeleteContainer sees a child created but not yet applied", 
 }
 
 TEST_CASE("Prep: IsWriteOp names exactly the txn-producing client opcodes", "[znode]") {
-  for (OpCode op : {OpCode::kCreate, OpCode::kCreate2, OpCode::kCreateContainer,
-                    OpCode::kCreateTtl, OpCode::kDelete, OpCode::kSetData, OpCode::kSetAcl,
-                    OpCode::kCheck, OpCode::kMulti}) {
+  for (OpCode op :
+       {OpCode::kCreate, OpCode::kCreate2, OpCode::kCreateContainer, OpCode::kCreateTtl,
+        OpCode::kDelete, OpCode::kSetData, OpCode::kSetAcl, OpCode::kCheck, OpCode::kMulti}) {
     CHECK(znode::IsWriteOp(op));
   }
   for (OpCode op : {OpCode::kGetData, OpCode::kExists, OpCode::kSync, OpCode::kMultiRead,
