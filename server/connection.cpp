@@ -155,12 +155,13 @@ bool Connection::HandleFrame(std::string frame) {
   auto op = static_cast<proto::OpCode>(hdr.type);
   counters.last_op = LastOpCode(op);
   counters.last_cxid = hdr.xid;
-  counters.last_request_ms = server_->MonoMs();
+  int64_t now = server_->MonoMs();
+  counters.last_request_ms = now;
   if (op == proto::OpCode::kAuth) {
     server_->OnAuth(shared_from_this(), hdr.xid, body);
     return !closed_;
   }
-  server_->pipeline().Submit(session_id_, hdr.xid, op, std::move(body), auth_);
+  server_->pipeline().Submit(session_id_, hdr.xid, op, std::move(body), auth_, now);
   return !closed_;
 }
 
@@ -176,7 +177,7 @@ void Connection::Send(std::string frame) {
       int64_t now = server_->MonoMs();
       int64_t lat = std::max<int64_t>(0, now - counters.last_request_ms);
       counters.last_zxid = hdr.zxid;
-      counters.last_response_ms = server_->NowMs();
+      counters.last_response_ms = now;  // as ZooKeeper's lresp: Time.currentElapsedTime()
       counters.last_latency_ms = lat;
       if (counters.latency_count == 0 || lat < counters.latency_min_ms) counters.latency_min_ms = lat;
       if (lat > counters.latency_max_ms) counters.latency_max_ms = lat;

@@ -68,8 +68,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     std::string last_op = "NA";
     int32_t last_cxid = -1;
     int64_t last_zxid = -1;
-    int64_t last_request_ms = 0;
-    int64_t last_response_ms = 0;
+    int64_t last_request_ms = 0;   // monotonic clock
+    int64_t last_response_ms = 0;  // monotonic clock
     int64_t last_latency_ms = 0;
     int64_t latency_min_ms = 0;
     int64_t latency_max_ms = 0;

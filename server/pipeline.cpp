@@ -35,9 +35,8 @@ std::string NotificationFrame(proto::EventType type, const std::string& path) {
 }
 
 void RequestPipeline::Submit(int64_t session_id, int32_t xid, OpCode op, std::string body,
-                             const znode::AuthIds& auth) {
+                             const znode::AuthIds& auth, int64_t now) {
   ++stats_->packets_received;
-  int64_t now = clocks_.mono_ms();
   auto& queue = queues_[session_id];
   if (!db_->sessions().Touch(session_id, now)) {
     // Answered in its turn, with the zxid current then (behind a pipelined
@@ -48,7 +47,7 @@ void RequestPipeline::Submit(int64_t session_id, int32_t xid, OpCode op, std::st
     e.submitted_ms = now;
     e.expired = true;
     queue.push_back(std::move(e));
-    return Flush(session_id);
+    return Flush(session_id, now);
   }
   bool is_write = znode::IsWriteOp(op) || op == OpCode::kCloseSession;
   Entry entry;
@@ -63,7 +62,7 @@ void RequestPipeline::Submit(int64_t session_id, int32_t xid, OpCode op, std::st
   entry.submitted_ms = now;
   entry.is_write = is_write;
   queue.push_back(std::move(entry));
-  if (!is_write) return Flush(session_id);
+  if (!is_write) return Flush(session_id, now);
 
   int64_t zxid = db_->NextZxid();
   int64_t wall = clocks_.wall_ms();
@@ -96,15 +95,16 @@ void RequestPipeline::Propose(znode::Txn txn, InFlight meta) {
 void RequestPipeline::OnDurable(int64_t last_zxid) {
   // Apply strictly in zxid order; each txn's session is flushed before the
   // next txn applies, so a queued read sees exactly its predecessors.
+  int64_t now = clocks_.mono_ms();  // once for the whole group commit
   while (!in_flight_.empty() && in_flight_.front().txn.header.zxid <= last_zxid) {
     InFlight f = std::move(in_flight_.front());
     in_flight_.pop_front();
-    Complete(f);
+    Complete(f, now);
   }
 }
 
-void RequestPipeline::Complete(InFlight& f) {
-  Database::Applied applied = db_->Apply(f.txn, clocks_.mono_ms());
+void RequestPipeline::Complete(InFlight& f, int64_t now) {
+  Database::Applied applied = db_->Apply(f.txn, now);
   SendNotifications(applied);
   if (!f.from_client) {
     if (f.done) f.done(applied);
@@ -120,7 +120,7 @@ void RequestPipeline::Complete(InFlight& f) {
         break;
       }
     }
-    Flush(session_id);
+    Flush(session_id, now);
   }
   if (f.op == OpCode::kCloseSession) {
     queues_.erase(session_id);
@@ -164,11 +164,10 @@ std::string RequestPipeline::WriteReply(const InFlight& f, const Database::Appli
   return ReplyFrame(xid, zxid, ErrorCode::kOk, body);
 }
 
-void RequestPipeline::Flush(int64_t session_id) {
+void RequestPipeline::Flush(int64_t session_id, int64_t now) {
   auto q = queues_.find(session_id);
   if (q == queues_.end()) return;
   auto& queue = q->second;
-  int64_t now = clocks_.mono_ms();
   while (!queue.empty()) {  // bounded by the session's queue length
     Entry& e = queue.front();
     if (e.is_write && !e.done) break;

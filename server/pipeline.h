@@ -53,9 +53,10 @@ class RequestPipeline {
   void set_log(CommitLog* log) { log_ = log; }
 
   // A request of an established session (not auth: the connection answers
-  // that itself, as ZooKeeper does).
+  // that itself, as ZooKeeper does), received at now_mono_ms (the caller
+  // has read the clock already: one read a request, not one a step).
   void Submit(int64_t session_id, int32_t xid, proto::OpCode op, std::string body,
-              const znode::AuthIds& auth);
+              const znode::AuthIds& auth, int64_t now_mono_ms);
   // A txn the server itself originates (createSession, expiry, sweeper),
   // already prepped; done runs once it has applied.
   void SubmitTxn(znode::Txn txn, AppliedFn done);
@@ -97,8 +98,8 @@ class RequestPipeline {
   };
 
   void Propose(znode::Txn txn, InFlight meta);
-  void Complete(InFlight& f);
-  void Flush(int64_t session_id);
+  void Complete(InFlight& f, int64_t now_mono_ms);
+  void Flush(int64_t session_id, int64_t now_mono_ms);
   // Runs a queued read; sets *close when the connection must be dropped.
   std::string ExecuteLocal(int64_t session_id, const Entry& e, bool* close);
   std::string WriteReply(const InFlight& f, const Database::Applied& applied);

@@ -41,7 +41,18 @@ const ChangeRecord* PendingChanges::Peek(const std::string& path) {
   std::optional<ChangeRecord> rec = Get(path);
   if (!rec) return nullptr;
   scratch_ = std::move(*rec);
+  scratch_valid_ = true;
   return &scratch_;
+}
+
+ChangeRecord PendingChanges::TakeRecord(const std::string& path) {
+  if (scratch_valid_ && scratch_.path == path) {
+    scratch_valid_ = false;
+    return std::move(scratch_);
+  }
+  std::optional<ChangeRecord> rec = Get(path);
+  CAIRN_ASSERT(rec.has_value());
+  return std::move(*rec);
 }
 
 bool PendingChanges::Exists(const std::string& path) const {
@@ -75,20 +86,20 @@ void PendingChanges::Add(ChangeRecord record) {
 }
 
 void PendingChanges::SetLatest(const std::string& path, std::optional<ChangeRecord> record) {
-  auto it = latest_.find(path);
-  if (it != latest_.end()) Disown(path, it->second);
+  scratch_valid_ = false;  // the overlay changes: a scratch copy may be stale
   if (!record) {
-    if (it != latest_.end()) latest_.erase(it);
+    auto it = latest_.find(path);
+    if (it == latest_.end()) return;
+    Disown(path, it->second);
+    latest_.erase(it);
     return;
   }
+  auto [it, inserted] = latest_.try_emplace(path);  // one lookup, whether new or not
+  if (!inserted) Disown(path, it->second);
   if (record->exists && record->stat.ephemeral_owner != 0) {
     owned_[record->stat.ephemeral_owner].insert(path);
   }
-  if (it != latest_.end()) {
-    it->second = std::move(*record);
-  } else {
-    latest_.emplace(path, std::move(*record));
-  }
+  it->second = std::move(*record);
 }
 
 std::vector<std::string> PendingChanges::EphemeralsOf(int64_t session_id) const {
@@ -100,10 +111,12 @@ std::vector<std::string> PendingChanges::EphemeralsOf(int64_t session_id) const 
 
 void PendingChanges::CloseSession(int64_t session_id, int64_t zxid) {
   CAIRN_ASSERT(session_id != 0);
+  scratch_valid_ = false;
   closing_[session_id] = zxid;
 }
 
 void PendingChanges::ApplyCommitted(int64_t applied_zxid) {
+  scratch_valid_ = false;  // the tree has changed under any scratch copy
   while (!order_.empty() && order_.front().first <= applied_zxid) {
     auto it = latest_.find(order_.front().second);
     if (it != latest_.end() && it->second.zxid == order_.front().first) Drop(it);

@@ -100,12 +100,17 @@ class PendingChanges {
     return rec.exists && !Closing(rec.stat.ephemeral_owner);
   }
 
+  // The record of a node that will exist, for Modify: Peek's scratch copy
+  // if it is that node's (the usual check-then-modify), else built afresh.
+  ChangeRecord TakeRecord(const std::string& path);
+
   // For rollback, and owned_: what Modify does around fn.
   ChangeRecord* BeginModify(Records::iterator it, int64_t zxid);
   void EndModify(const std::string& path, const ChangeRecord& rec);
 
   const DataTree* tree_;
   ChangeRecord scratch_;  // Peek's record of a node only the tree has
+  bool scratch_valid_ = false;  // until the overlay or the tree changes
   Records latest_;
   // owner -> paths whose latest record exists with that ephemeralOwner.
   std::unordered_map<int64_t, std::unordered_set<std::string>> owned_;
@@ -121,11 +126,10 @@ template <typename Fn>
 void PendingChanges::Modify(const std::string& path, int64_t zxid, Fn&& fn) {
   auto it = latest_.find(path);
   if (it == latest_.end() || !WillExist(it->second)) {
-    std::optional<ChangeRecord> rec = Get(path);
-    CAIRN_ASSERT(rec.has_value());
-    rec->zxid = zxid;
-    fn(*rec);
-    Add(std::move(*rec));
+    ChangeRecord rec = TakeRecord(path);
+    rec.zxid = zxid;
+    fn(rec);
+    Add(std::move(rec));
     return;
   }
   ChangeRecord* rec = BeginModify(it, zxid);
