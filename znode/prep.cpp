@@ -367,8 +367,9 @@ Txn Prep::PrepCloseSession(int64_t session_id, int64_t zxid, int64_t time_ms) {
     ++it->second;
   });
   pending_.CloseSession(session_id, zxid);
-  for (const auto& [parent, children] : lost) {
+  for (const auto& [parent, count] : lost) {
     if (!pending_.Exists(parent)) continue;
+    int32_t children = count;  // a lambda may not capture a structured binding (clang 14)
     pending_.Modify(parent, zxid, [&](ChangeRecord& p) {
       p.child_count -= children;
       p.stat.pzxid = zxid;
