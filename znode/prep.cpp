@@ -359,9 +359,7 @@ Txn Prep::PrepCloseSession(int64_t session_id, int64_t zxid, int64_t time_ms) {
   // the records in one order.
   std::map<std::string, int32_t, std::less<>> lost;  // parent path -> children it loses
   pending_.ForEachEphemeralOf(session_id, [&](const std::string& path) {
-    size_t slash = path.rfind('/');
-    std::string_view parent =
-        slash == 0 ? std::string_view("/") : std::string_view(path).substr(0, slash);
+    std::string_view parent = ParentPath(path);
     auto it = lost.find(parent);
     if (it == lost.end()) it = lost.emplace(parent, 0).first;
     ++it->second;

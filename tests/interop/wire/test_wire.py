@@ -1348,6 +1348,11 @@ def test_4lw_cons(zk, hosts):
     assert len(line) == 1
     assert re.search(r"\[1\]\(queued=0,recved=2,sent=2,sid=0x%x,lop=GETD,est=\d+,to=30000,"
                      r"lcxid=0x1,lzxid=0x[0-9a-f]+," % sid, line[0]), line[0]
+    # est is wall-clock ms; lresp is ZooKeeper's elapsed time (a monotonic
+    # clock), far below any wall-clock time since 1970.
+    est = int(re.search(r"est=(\d+)", line[0]).group(1))
+    lresp = int(re.search(r"lresp=(-?\d+)", line[0]).group(1))
+    assert 0 < lresp < est // 2, line[0]
 
 
 def test_4lw_conf(hosts):

@@ -233,3 +233,21 @@ TEST_CASE("PendingChanges: a closing session's nodes are gone until its close ap
   CHECK(pc.size() == 0);
   CHECK(pc.Get("/p/e")->stat.ephemeral_owner == kSession);
 }
+
+TEST_CASE("PendingChanges: Modify after an apply reads the tree afresh, not an older Peek",
+          "[znode]") {
+  TreeHarness h;
+  REQUIRE(h.Create("/p") == proto::ErrorCode::kOk);
+  PendingChanges pc(&h.tree);
+  REQUIRE(pc.Peek("/p") != nullptr);
+  CHECK(pc.Peek("/p")->stat.version == 0);
+  // The tree changes (an applied setData) and the overlay hears of it.
+  REQUIRE(h.SetData("/p", "new") == proto::ErrorCode::kOk);
+  pc.ApplyCommitted(h.tree.last_processed_zxid());
+  pc.Modify("/p", h.tree.last_processed_zxid() + 1, [](ChangeRecord& r) { r.stat.aversion = 7; });
+  auto p = pc.Get("/p");
+  REQUIRE(p.has_value());
+  CHECK(p->stat.version == 1);  // the tree's, not the stale copy's 0
+  CHECK(p->stat.data_length == 3);
+  CHECK(p->stat.aversion == 7);
+}
