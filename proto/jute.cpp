@@ -2,19 +2,6 @@
 
 namespace cairn::proto {
 
-void JuteWriter::Int(int32_t v) {
-  auto u = static_cast<uint32_t>(v);
-  char b[4] = {static_cast<char>(u >> 24), static_cast<char>(u >> 16), static_cast<char>(u >> 8),
-               static_cast<char>(u)};
-  out_->append(b, 4);
-}
-
-void JuteWriter::Long(int64_t v) {
-  auto u = static_cast<uint64_t>(v);
-  Int(static_cast<int32_t>(u >> 32));
-  Int(static_cast<int32_t>(u & 0xffffffffu));
-}
-
 void JuteWriter::Buffer(std::string_view bytes) {
   Int(static_cast<int32_t>(bytes.size()));
   out_->append(bytes);

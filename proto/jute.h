@@ -19,14 +19,16 @@
 #include <string>
 #include <string_view>
 
+#include "base/endian.h"
+
 namespace cairn::proto {
 
 class JuteWriter {
  public:
   explicit JuteWriter(std::string* out) : out_(out) {}
 
-  void Int(int32_t v);
-  void Long(int64_t v);
+  void Int(int32_t v) { PutBigEndian32(out_, static_cast<uint32_t>(v)); }
+  void Long(int64_t v) { PutBigEndian64(out_, static_cast<uint64_t>(v)); }
   void Bool(bool v) { out_->push_back(v ? 1 : 0); }
   void Buffer(std::string_view bytes);
   void NullBuffer() { Int(-1); }

@@ -132,9 +132,14 @@ std::string RequestPipeline::WriteReply(const InFlight& f, const Database::Appli
   const auto& r = applied.result;
   int32_t xid = f.xid;
   int64_t zxid = db_->tree().last_processed_zxid();
-  std::string body;
-  proto::JuteWriter w(&body);
   if (r.err != ErrorCode::kOk) return ReplyFrame(xid, zxid, r.err, {});
+  // Written straight into the frame, sized for header, path and stat (68
+  // bytes) so that the common replies allocate once.
+  std::string out;
+  out.reserve(24 + r.path.size() + 68);
+  size_t at = proto::FrameWriter::Begin(&out);
+  proto::JuteWriter w(&out);
+  proto::ReplyHeader{xid, zxid, static_cast<int32_t>(ErrorCode::kOk)}.Write(w);
   switch (f.op) {
     case OpCode::kCreate:
       w.String(r.path);
@@ -161,7 +166,8 @@ std::string RequestPipeline::WriteReply(const InFlight& f, const Database::Appli
     default:  // delete, closeSession: header only
       break;
   }
-  return ReplyFrame(xid, zxid, ErrorCode::kOk, body);
+  proto::FrameWriter::End(&out, at);
+  return out;
 }
 
 void RequestPipeline::Flush(int64_t session_id, int64_t now) {

@@ -66,6 +66,23 @@ struct BodyWriter {
   }
 };
 
+// Roughly the bytes BodyWriter writes (at least that for the common
+// bodies), so that EncodeTxn allocates once.
+struct ApproxBodyBytes {
+  size_t operator()(const CreateTxn& t) const { return 32 + t.path.size() + t.data.size() + 48 * t.acl.size(); }
+  size_t operator()(const SetDataTxn& t) const { return 16 + t.path.size() + t.data.size(); }
+  size_t operator()(const SetAclTxn& t) const { return 16 + t.path.size() + 48 * t.acl.size(); }
+  size_t operator()(const MultiTxn& t) const {
+    size_t n = 4;
+    for (const auto& op : t.ops) n += 4 + std::visit(*this, op);
+    return n;
+  }
+  template <typename T>
+  size_t operator()(const T&) const {
+    return 64;
+  }
+};
+
 // Reads one non-multi body of the given type; false for an unknown type.
 template <typename Variant>
 bool ReadBody(JuteReader& r, OpCode type, Variant* out) {
@@ -125,6 +142,7 @@ OpCode TxnType(const TxnBody& body) { return std::visit(OpTypeOf{}, body); }
 OpCode TxnOpType(const TxnOp& op) { return std::visit(OpTypeOf{}, op); }
 
 void EncodeTxn(const Txn& txn, std::string* out) {
+  out->reserve(out->size() + 32 + std::visit(ApproxBodyBytes{}, txn.body));
   JuteWriter w(out);
   w.Long(txn.header.session_id);
   w.Int(txn.header.cxid);
