@@ -14,12 +14,23 @@ namespace cairn::server {
 using proto::ErrorCode;
 using proto::OpCode;
 
+namespace {
+
+// Starts a reply frame in out (room reserved for body_bytes after the
+// header); returns the offset FrameWriter::End needs.
+size_t BeginReply(std::string* out, int32_t xid, int64_t zxid, ErrorCode err, size_t body_bytes) {
+  out->reserve(20 + body_bytes);
+  size_t at = proto::FrameWriter::Begin(out);
+  proto::JuteWriter w(out);
+  proto::ReplyHeader{xid, zxid, static_cast<int32_t>(err)}.Write(w);
+  return at;
+}
+
+}  // namespace
+
 std::string ReplyFrame(int32_t xid, int64_t zxid, ErrorCode err, std::string_view body) {
   std::string out;
-  out.reserve(20 + body.size());
-  size_t at = proto::FrameWriter::Begin(&out);
-  proto::JuteWriter w(&out);
-  proto::ReplyHeader{xid, zxid, static_cast<int32_t>(err)}.Write(w);
+  size_t at = BeginReply(&out, xid, zxid, err, body.size());
   out.append(body);
   proto::FrameWriter::End(&out, at);
   return out;
@@ -133,13 +144,11 @@ std::string RequestPipeline::WriteReply(const InFlight& f, const Database::Appli
   int32_t xid = f.xid;
   int64_t zxid = db_->tree().last_processed_zxid();
   if (r.err != ErrorCode::kOk) return ReplyFrame(xid, zxid, r.err, {});
-  // Written straight into the frame, sized for header, path and stat (68
-  // bytes) so that the common replies allocate once.
+  // Written straight into the frame, sized for path and stat (68 bytes) so
+  // that the common replies allocate once.
   std::string out;
-  out.reserve(24 + r.path.size() + 68);
-  size_t at = proto::FrameWriter::Begin(&out);
+  size_t at = BeginReply(&out, xid, zxid, ErrorCode::kOk, 4 + r.path.size() + 68);
   proto::JuteWriter w(&out);
-  proto::ReplyHeader{xid, zxid, static_cast<int32_t>(ErrorCode::kOk)}.Write(w);
   switch (f.op) {
     case OpCode::kCreate:
       w.String(r.path);

@@ -69,7 +69,9 @@ struct BodyWriter {
 // Roughly the bytes BodyWriter writes (at least that for the common
 // bodies), so that EncodeTxn allocates once.
 struct ApproxBodyBytes {
-  size_t operator()(const CreateTxn& t) const { return 32 + t.path.size() + t.data.size() + 48 * t.acl.size(); }
+  size_t operator()(const CreateTxn& t) const {
+    return 32 + t.path.size() + t.data.size() + 48 * t.acl.size();
+  }
   size_t operator()(const SetDataTxn& t) const { return 16 + t.path.size() + t.data.size(); }
   size_t operator()(const SetAclTxn& t) const { return 16 + t.path.size() + 48 * t.acl.size(); }
   size_t operator()(const MultiTxn& t) const {
