@@ -282,6 +282,9 @@ std::string Server::RunFourLetterWord(const std::string& word, Connection* self)
     kv("zk_snapshots_taken", st.snapshots.taken);
     kv("zk_snapshots_failed", st.snapshots.failed);
     kv("zk_snapshots_skipped", st.snapshots.skipped);
+    // 1 from the view's opening until the file is renamed and the old ones
+    // purged: only at 0 do zk_snapshot_count and the directory agree.
+    kv("zk_snapshot_in_progress", st.snapshots.in_progress ? 1 : 0);
     kv("zk_last_snapshot_zxid", Hex(st.snapshots.last_zxid));
     kv("zk_last_snapshot_duration_ms", st.snapshots.last_duration_ms);
     kv("zk_last_snapshot_max_slice_us", st.snapshots.max_slice_us);

@@ -714,10 +714,13 @@ def test_mntr_and_srvr_report_the_storage_state(servers):
     assert harness.wait_until(lambda: int(s.mntr()["zk_snapshots_taken"]) >= 4
                               and int(s.mntr()["zk_snapshot_count"]) <= RETAIN, WAIT_S), s.mntr()
     # A snapshot still being written (they are paced) is renamed into place
-    # before the purge that follows it: wait until files and count agree.
-    assert harness.wait_until(
-        lambda: int(s.mntr()["zk_snapshot_count"]) == len(list_snapshots(s.snapshot_dir)[0]) == RETAIN,
-        WAIT_S), (s.mntr(), list_snapshots(s.snapshot_dir))
+    # before the purge that follows it: wait until none is in progress, so
+    # that the files, mntr and srvr below all see the same count.
+    def settled():
+        m = s.mntr()
+        return (int(m["zk_snapshot_in_progress"]) == 0
+                and int(m["zk_snapshot_count"]) == len(list_snapshots(s.snapshot_dir)[0]) == RETAIN)
+    assert harness.wait_until(settled, WAIT_S), (s.mntr(), list_snapshots(s.snapshot_dir))
     m = idle_mntr(s)
     assert m["zk_last_logged_zxid"] == m["zk_last_zxid"], m
     last_zxid = hex_int(m["zk_last_zxid"])

@@ -5,7 +5,7 @@ Pytest-independent: any Python test driver can `import harness` and call
 CAIRN_SERVER_BIN (it may carry extra arguments, split like a shell would); it
 is started as `<bin> [args...] <tmp>/zoo.cfg` with stdout and stderr going to
 `<tmp>/server.log`, and it is considered up once the four-letter word `ruok`
-answers `imok`.
+answers `imok` (and, for Apache ZooKeeper, once `srvr` shows it serving).
 
 `target_hosts()` returns CAIRN_TEST_HOSTS when it is set, so that the same
 tests can be pointed at an external server (for example the Apache ZooKeeper
@@ -174,13 +174,25 @@ class Server:
                 raise ServerError(
                     "server exited with status %s during startup; log tail:\n%s"
                     % (rc, self.log_tail()))
-            if ruok(self.hosts, timeout=1.0):
+            if ruok(self.hosts, timeout=1.0) and self._serving():
                 return
             time.sleep(0.05)
         self._terminate()
         raise ServerError(
             "server did not answer ruok within %.0f s; log tail:\n%s"
             % (STARTUP_DEADLINE_S, self.log_tail()))
+
+    def _serving(self):
+        """ZooKeeper answers ruok while it still loads its data and turns
+        sessions away; srvr shows a Mode only once it serves. Cairn serves
+        from the moment it answers at all."""
+        if self._cmd != ZOOKEEPER_CMD:
+            return True
+        host, port = _split_hosts(self.hosts)
+        try:
+            return "Mode: " in four_letter_word(host, port, "srvr", 1.0)
+        except OSError:
+            return False
 
     def _close_log(self):
         if self._log is not None:

@@ -282,7 +282,7 @@ void ServerProcess::Start() {
       throw std::runtime_error("ServerProcess: " + binary_ + " " + how +
                                " before answering ruok; log tail:\n" + LogTail());
     }
-    if (FourLetterWordWithin(Hosts(), "ruok", kRuokProbeTimeout) == "imok") return;
+    if (FourLetterWordWithin(Hosts(), "ruok", kRuokProbeTimeout) == "imok" && Serving()) return;
     if (Clock::now() >= deadline) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
@@ -290,6 +290,17 @@ void ServerProcess::Start() {
   throw std::runtime_error("ServerProcess: " + binary_ + " did not answer ruok on " + Hosts() +
                            " within " + std::to_string(options_.start_timeout.count()) +
                            " ms; log tail:\n" + LogTail());
+}
+
+// ZooKeeper answers ruok as soon as its port is open, while it is still
+// loading its data and closing every session attempt; srvr says when it has
+// started serving. Cairn serves from the moment it answers at all, and an
+// ensemble member serves only once a quorum is up, which Start() of one
+// member cannot wait for.
+bool ServerProcess::Serving() const {
+  if (options_.kind != ServerKind::kZooKeeper || options_.my_id != 0) return true;
+  std::string srvr = FourLetterWordWithin(Hosts(), "srvr", kRuokProbeTimeout);
+  return srvr.find("Mode: ") != std::string::npos;
 }
 
 bool ServerProcess::SignalAndReap(int signal, milliseconds timeout) {

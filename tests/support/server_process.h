@@ -34,7 +34,8 @@ struct ServerOptions {
   std::vector<std::string> extra_config_lines;
   // Path of the server binary; empty means the environment variable CAIRN_SERVER_BIN.
   std::string binary;
-  // How long Start() waits for `ruok` to answer `imok`.
+  // How long Start() waits for `ruok` to answer `imok` (and, for a standalone
+  // ZooKeeper, for `srvr` to show that it serves).
   std::chrono::milliseconds start_timeout{20000};
 };
 
@@ -71,6 +72,8 @@ class ServerProcess {
 
  private:
   void WriteConfig() const;
+  // Whether the started server takes sessions yet (see the .cpp).
+  bool Serving() const;
   // Sends `signal` to the process group of the child; returns true once the child is reaped.
   bool SignalAndReap(int signal, std::chrono::milliseconds timeout);
 
