@@ -1,3 +1,4 @@
-// Catch2 runner for Cairn's unit tests.
-#define CATCH_CONFIG_MAIN
-#include <catch2/catch.hpp>
+// Catch2 runner for Cairn's unit and simulation tests.
+#include "support/catch_run.h"
+
+int main(int argc, char** argv) { return cairn::testing::RunCatch(argc, argv); }

@@ -1,11 +1,10 @@
 // Catch2 entry point for the C client interop tests: quiets the C client's own logging (set
 // CAIRN_TEST_ZK_LOG=1 to keep it on stderr) and runs the test cases.
-#define CATCH_CONFIG_RUNNER
-#include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
 
 #include "interop/c_client/client_fixture.h"
+#include "support/catch_run.h"
 
 int main(int argc, char* argv[]) {
   FILE* null_log = nullptr;
@@ -14,7 +13,7 @@ int main(int argc, char* argv[]) {
     null_log = std::fopen("/dev/null", "w");
     if (null_log != nullptr) zoo_set_log_stream(null_log);
   }
-  int failed = Catch::Session().run(argc, argv);
+  int failed = cairn::testing::RunCatch(argc, argv);
   // Handles are all closed by now; the shared server (if any) stops during static destruction.
   return failed;
 }
