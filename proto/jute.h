@@ -19,9 +19,36 @@
 #include <string>
 #include <string_view>
 
+#include "base/assert.h"
 #include "base/endian.h"
 
 namespace cairn::proto {
+
+// Stores a run of fixed-width fields in a stack buffer, to be written with
+// one JuteWriter::Raw: FixedRecord<68> r; r.Long(a); r.Int(b); w.Raw(r).
+template <size_t N>
+class FixedRecord {
+ public:
+  void Int(int32_t v) { Put32(static_cast<uint32_t>(v)); }
+  void Long(int64_t v) {
+    Room(8);
+    StoreBigEndian64(bytes_ + used_, static_cast<uint64_t>(v));
+    used_ += 8;
+  }
+  const char* data() const { return bytes_; }
+  size_t size() const { return used_; }
+
+ private:
+  void Put32(uint32_t v) {
+    Room(4);
+    StoreBigEndian32(bytes_ + used_, v);
+    used_ += 4;
+  }
+  // Overflowing the buffer is a bug in the record's writer.
+  void Room(size_t n) const { CAIRN_ASSERT(used_ + n <= N); }
+  char bytes_[N];
+  size_t used_ = 0;
+};
 
 class JuteWriter {
  public:
@@ -35,6 +62,10 @@ class JuteWriter {
   void String(std::string_view s) { Buffer(s); }
   // A vector's count; the caller then writes the items.
   void Count(int32_t n) { Int(n); }
+  // Bytes already encoded (fixed-width fields stored with StoreBigEndian*).
+  void Raw(const char* bytes, size_t n) { out_->append(bytes, n); }
+  template <size_t N>
+  void Raw(const FixedRecord<N>& r) { Raw(r.data(), r.size()); }
   // Overwrites 4 bytes at offset (used to patch a frame length).
   void PatchInt(size_t offset, int32_t v);
   size_t size() const { return out_->size(); }

@@ -27,17 +27,19 @@ void Acl::Read(JuteReader& r) {
 }
 
 void Stat::Write(JuteWriter& w) const {
-  w.Long(czxid);
-  w.Long(mzxid);
-  w.Long(ctime);
-  w.Long(mtime);
-  w.Int(version);
-  w.Int(cversion);
-  w.Int(aversion);
-  w.Long(ephemeral_owner);
-  w.Int(data_length);
-  w.Int(num_children);
-  w.Long(pzxid);
+  FixedRecord<68> r;  // in every write reply and most read replies: one append
+  r.Long(czxid);
+  r.Long(mzxid);
+  r.Long(ctime);
+  r.Long(mtime);
+  r.Int(version);
+  r.Int(cversion);
+  r.Int(aversion);
+  r.Long(ephemeral_owner);
+  r.Int(data_length);
+  r.Int(num_children);
+  r.Long(pzxid);
+  w.Raw(r);
 }
 void Stat::Read(JuteReader& r) {
   czxid = r.Long();
@@ -106,9 +108,11 @@ void RequestHeader::Read(JuteReader& r) {
 }
 
 void ReplyHeader::Write(JuteWriter& w) const {
-  w.Int(xid);
-  w.Long(zxid);
-  w.Int(err);
+  FixedRecord<16> r;
+  r.Int(xid);
+  r.Long(zxid);
+  r.Int(err);
+  w.Raw(r);
 }
 void ReplyHeader::Read(JuteReader& r) {
   xid = r.Int();

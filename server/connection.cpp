@@ -151,7 +151,10 @@ bool Connection::HandleFrame(std::string frame) {
     Close("malformed request header");
     return false;
   }
-  std::string body(r.Rest());
+  // The body is the rest of the frame: drop the header in place rather than
+  // copy the body into a string of its own.
+  frame.erase(0, frame.size() - r.remaining());
+  std::string body = std::move(frame);
   auto op = static_cast<proto::OpCode>(hdr.type);
   counters.last_op = LastOpCode(op);
   counters.last_cxid = hdr.xid;

@@ -12,26 +12,21 @@ struct OpApplier {
   ApplyResult* out;
 
   void operator()(const CreateTxn& t) const {
-    tree.CreateNode(t.path, t.data, t.data_null, t.acl, t.ephemeral_owner, t.parent_cversion, hdr.zxid,
-                    hdr.time_ms, fires);
-    out->path = t.path;
-    out->stat = tree.Find(t.path)->ClientStat();
-  }
-  void operator()(const DeleteTxn& t) const {
-    tree.DeleteNode(t.path, hdr.zxid, fires);
+    out->stat = tree.CreateNode(t.path, t.data, t.data_null, t.acl, t.ephemeral_owner,
+                                t.parent_cversion, hdr.zxid, hdr.time_ms, fires)
+                    .ClientStat();
     out->path = t.path;
   }
+  void operator()(const DeleteTxn& t) const { tree.DeleteNode(t.path, hdr.zxid, fires); }
   void operator()(const SetDataTxn& t) const {
-    tree.SetData(t.path, t.data, t.data_null, t.version, hdr.zxid, hdr.time_ms, fires);
-    out->path = t.path;
-    out->stat = tree.Find(t.path)->ClientStat();
+    out->stat =
+        tree.SetData(t.path, t.data, t.data_null, t.version, hdr.zxid, hdr.time_ms, fires)
+            .ClientStat();
   }
   void operator()(const SetAclTxn& t) const {
-    tree.SetAcl(t.path, t.acl, t.version);
-    out->path = t.path;
-    out->stat = tree.Find(t.path)->ClientStat();
+    out->stat = tree.SetAcl(t.path, t.acl, t.version).ClientStat();
   }
-  void operator()(const CheckTxn& t) const { out->path = t.path; }
+  void operator()(const CheckTxn&) const {}
   void operator()(const ErrorTxn& t) const { out->err = t.err; }
 };
 

@@ -86,9 +86,10 @@ void DataTree::TrackSpecialKinds(const std::string& path, int64_t owner, bool ad
   }
 }
 
-void DataTree::CreateNode(const std::string& path, std::string_view data, bool data_null,
-                          const proto::AclList& acl, int64_t ephemeral_owner,
-                          int32_t parent_cversion, int64_t zxid, int64_t time, WatchFires* fires) {
+const Node& DataTree::CreateNode(const std::string& path, std::string_view data, bool data_null,
+                                 const proto::AclList& acl, int64_t ephemeral_owner,
+                                 int32_t parent_cversion, int64_t zxid, int64_t time,
+                                 WatchFires* fires) {
   std::string_view parent_path = ParentPath(path);
   NodeId parent_id = nodes_.FindId(parent_path);
   CAIRN_ASSERT(parent_id != kNoNodeId);
@@ -117,6 +118,7 @@ void DataTree::CreateNode(const std::string& path, std::string_view data, bool d
   fires->push_back({path, proto::EventType::kNodeCreated, kDataWatches, acl});
   fires->push_back({std::string(parent_path), proto::EventType::kNodeChildrenChanged, kChildWatches,
                     acls_.Get(parent.acl)});
+  return node;
 }
 
 void DataTree::DeleteNode(const std::string& path, int64_t zxid, WatchFires* fires) {
@@ -148,8 +150,8 @@ void DataTree::DeleteFound(const std::string& path, NodeId parent_id, NodeId id,
                     kChildWatches, acls_.Get(parent.acl)});
 }
 
-void DataTree::SetData(const std::string& path, std::string_view data, bool data_null,
-                       int32_t version, int64_t zxid, int64_t time, WatchFires* fires) {
+const Node& DataTree::SetData(const std::string& path, std::string_view data, bool data_null,
+                              int32_t version, int64_t zxid, int64_t time, WatchFires* fires) {
   Node* node = nodes_.Find(path);
   CAIRN_ASSERT(node != nullptr);
   BeforeChange(*node);
@@ -159,9 +161,11 @@ void DataTree::SetData(const std::string& path, std::string_view data, bool data
   node->mzxid = zxid;
   node->mtime = time;
   fires->push_back({path, proto::EventType::kNodeDataChanged, kDataWatches, acls_.Get(node->acl)});
+  return *node;
 }
 
-void DataTree::SetAcl(const std::string& path, const proto::AclList& acl, int32_t aversion) {
+const Node& DataTree::SetAcl(const std::string& path, const proto::AclList& acl,
+                             int32_t aversion) {
   Node* node = nodes_.Find(path);
   CAIRN_ASSERT(node != nullptr);
   BeforeChange(*node);
@@ -169,6 +173,7 @@ void DataTree::SetAcl(const std::string& path, const proto::AclList& acl, int32_
   node->acl = acls_.Acquire(acl);
   acls_.Release(old);
   node->aversion = aversion;
+  return *node;
 }
 
 std::vector<std::string> DataTree::KillSession(int64_t session_id, int64_t zxid,

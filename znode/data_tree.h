@@ -65,13 +65,15 @@ class DataTree {
 
   // Mutators. REQUIRES (asserted): the txn was prepared against this tree,
   // so the parent exists for a create, the node for the others.
-  void CreateNode(const std::string& path, std::string_view data, bool data_null,
-                  const proto::AclList& acl, int64_t ephemeral_owner, int32_t parent_cversion,
-                  int64_t zxid, int64_t time, WatchFires* fires);
+  // CreateNode, SetData and SetAcl return the node they made or changed
+  // (for the reply's Stat, without looking the path up again).
+  const Node& CreateNode(const std::string& path, std::string_view data, bool data_null,
+                         const proto::AclList& acl, int64_t ephemeral_owner,
+                         int32_t parent_cversion, int64_t zxid, int64_t time, WatchFires* fires);
   void DeleteNode(const std::string& path, int64_t zxid, WatchFires* fires);
-  void SetData(const std::string& path, std::string_view data, bool data_null, int32_t version,
-               int64_t zxid, int64_t time, WatchFires* fires);
-  void SetAcl(const std::string& path, const proto::AclList& acl, int32_t aversion);
+  const Node& SetData(const std::string& path, std::string_view data, bool data_null,
+                      int32_t version, int64_t zxid, int64_t time, WatchFires* fires);
+  const Node& SetAcl(const std::string& path, const proto::AclList& acl, int32_t aversion);
   // Deletes every ephemeral of session (deepest first); returns their paths.
   std::vector<std::string> KillSession(int64_t session_id, int64_t zxid, WatchFires* fires);
 

@@ -173,7 +173,7 @@ ErrorCode Prep::PrepDelete(const proto::PathVersionRequest& req, const Ctx& ctx,
   return ErrorCode::kOk;
 }
 
-ErrorCode Prep::PrepSetData(const proto::SetDataRequest& req, const Ctx& ctx, TxnOp* out) {
+ErrorCode Prep::PrepSetData(proto::SetDataRequest req, const Ctx& ctx, TxnOp* out) {
   if (!IsValidPath(req.path)) return ErrorCode::kBadArguments;
   const ChangeRecord* node = pending_.Peek(req.path);
   if (!node) return ErrorCode::kNoNode;
@@ -188,7 +188,7 @@ ErrorCode Prep::PrepSetData(const proto::SetDataRequest& req, const Ctx& ctx, Tx
     n.stat.mzxid = ctx.zxid;
     n.stat.data_length = static_cast<int32_t>(req.data.size());
   });
-  *out = SetDataTxn{req.path, req.data, req.data_null, next};
+  *out = SetDataTxn{std::move(req.path), std::move(req.data), req.data_null, next};
   return ErrorCode::kOk;
 }
 
@@ -307,7 +307,7 @@ Txn Prep::PrepWrite(const WriteRequest& req, int64_t zxid, int64_t time_ms) {
     case OpCode::kSetData: {
       proto::SetDataRequest s;
       s.Read(r);
-      if (r.ok()) err = PrepSetData(s, ctx, &op);
+      if (r.ok()) err = PrepSetData(std::move(s), ctx, &op);
       break;
     }
     case OpCode::kSetAcl: {

@@ -61,7 +61,8 @@ class Prep {
   proto::ErrorCode PrepCreate(proto::OpCode op, const proto::CreateRequest& req, const Ctx& ctx,
                               TxnOp* out);
   proto::ErrorCode PrepDelete(const proto::PathVersionRequest& req, const Ctx& ctx, TxnOp* out);
-  proto::ErrorCode PrepSetData(const proto::SetDataRequest& req, const Ctx& ctx, TxnOp* out);
+  // By value: a request of its own is moved into the txn, not copied.
+  proto::ErrorCode PrepSetData(proto::SetDataRequest req, const Ctx& ctx, TxnOp* out);
   proto::ErrorCode PrepSetAcl(const proto::SetAclRequest& req, const Ctx& ctx, TxnOp* out);
   proto::ErrorCode PrepCheck(const proto::PathVersionRequest& req, const Ctx& ctx, TxnOp* out);
   TxnBody PrepMulti(const proto::MultiRequest& multi, const Ctx& ctx);

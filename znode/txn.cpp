@@ -146,11 +146,13 @@ OpCode TxnOpType(const TxnOp& op) { return std::visit(OpTypeOf{}, op); }
 void EncodeTxn(const Txn& txn, std::string* out) {
   out->reserve(out->size() + 32 + std::visit(ApproxBodyBytes{}, txn.body));
   JuteWriter w(out);
-  w.Long(txn.header.session_id);
-  w.Int(txn.header.cxid);
-  w.Long(txn.header.zxid);
-  w.Long(txn.header.time_ms);
-  w.Int(static_cast<int32_t>(TxnType(txn.body)));
+  proto::FixedRecord<32> header;
+  header.Long(txn.header.session_id);
+  header.Int(txn.header.cxid);
+  header.Long(txn.header.zxid);
+  header.Long(txn.header.time_ms);
+  header.Int(static_cast<int32_t>(TxnType(txn.body)));
+  w.Raw(header);
   std::visit(BodyWriter{w}, txn.body);
 }
 

@@ -35,6 +35,26 @@ TEST_CASE("JuteWriter: ints and longs are big-endian two's complement", "[proto]
   CHECK(w.size() == out.size());
 }
 
+TEST_CASE("FixedRecord: fields written with one Raw are the bytes Int and Long write", "[proto]") {
+  std::string fields;
+  JuteWriter each(&fields);
+  each.Int(-7);
+  each.Long(0x0102030405060708LL);
+  each.Int(INT32_MIN);
+  each.Long(-2);
+
+  cairn::proto::FixedRecord<24> r;
+  r.Int(-7);
+  r.Long(0x0102030405060708LL);
+  r.Int(INT32_MIN);
+  r.Long(-2);
+  CHECK(r.size() == 24);
+  std::string once = "x";  // appended after what is there
+  JuteWriter w(&once);
+  w.Raw(r);
+  CHECK(once == "x" + fields);
+}
+
 TEST_CASE("JuteWriter: buffers and strings carry an int length, null is -1", "[proto]") {
   std::string out;
   JuteWriter w(&out);
