@@ -517,11 +517,13 @@ def _assert_serves(server, expected):
 
 
 def _stop_between_snapshots(server):
-    """SIGTERM when no snapshot child is running (the snapshot files are settled)."""
+    """SIGTERM when no snapshot is being written (the snapshot files are settled)."""
     finished, temp = [], []
 
     def settled():
         nonlocal finished, temp
+        if int(server.mntr()["zk_snapshot_in_progress"]) != 0:
+            return False
         finished, temp = list_snapshots(server.snapshot_dir)
         return not temp and len(finished) <= RETAIN
     assert harness.wait_until(settled, WAIT_S), (finished, temp)
