@@ -10,11 +10,11 @@
 
 namespace cairn {
 
-// Into a buffer the caller has sized: a record of fixed-width fields is
-// stored field by field and appended once (each std::string append checks
-// capacity out of line, which showed in the write path's profile).
-// A byte swap and one store (GCC 12 at -O2 kept a byte-at-a-time loop as
-// eight stores and shifts).
+// Into a buffer the caller has sized, so that a record of fixed-width
+// fields is stored field by field and appended once (each std::string
+// append checks capacity out of line, which showed in the write path's
+// profile). A byte swap and one store each: GCC 12 at -O2 kept a
+// byte-at-a-time loop as a shift and a store per byte.
 inline void StoreBigEndian32(char* p, uint32_t v) {
   if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap32(v);
   std::memcpy(p, &v, 4);
