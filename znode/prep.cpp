@@ -64,7 +64,7 @@ ErrorCode Prep::ParentRecord(std::string_view path, ChangeRecord* out) const {
   return ErrorCode::kOk;
 }
 
-ErrorCode Prep::PrepCreate(OpCode op, const proto::CreateRequest& req, const Ctx& ctx, TxnOp* out) {
+ErrorCode Prep::PrepCreate(OpCode op, proto::CreateRequest req, const Ctx& ctx, TxnOp* out) {
   if (!proto::IsValidCreateFlags(req.flags)) return ErrorCode::kBadArguments;
   auto mode = static_cast<proto::CreateMode>(req.flags);
   bool ttl_mode = proto::IsTtl(mode);
@@ -92,7 +92,7 @@ ErrorCode Prep::PrepCreate(OpCode op, const proto::CreateRequest& req, const Ctx
   const ChangeRecord* parent = pending_.Peek(parent_path);
   if (!parent) return ErrorCode::kNoNode;
   if (!CheckAcl(parent->acl, proto::perms::kCreate, ctx.auth)) return ErrorCode::kNoAuth;
-  std::string final_path = path;
+  std::string final_path = std::move(req.path);  // `path` is not read after this
   if (proto::IsSequential(mode)) final_path += SequenceSuffix(parent->stat.cversion);
   if (!IsValidPath(final_path)) return ErrorCode::kBadArguments;
   if (pending_.Exists(final_path)) return ErrorCode::kNodeExists;
@@ -132,7 +132,7 @@ ErrorCode Prep::PrepCreate(OpCode op, const proto::CreateRequest& req, const Ctx
   CreateTxn txn;
   txn.op = op;
   txn.path = std::move(final_path);
-  txn.data = req.data;
+  txn.data = std::move(req.data);
   txn.data_null = req.data_null;
   txn.acl = std::move(acl);
   txn.ephemeral_owner = owner;
@@ -249,7 +249,7 @@ TxnBody Prep::PrepMulti(const proto::MultiRequest& multi, const Ctx& ctx) {
       } else {
         create.ttl = -1;
       }
-      err = PrepCreate(kind, create, ctx, &sub);
+      err = PrepCreate(kind, std::move(create), ctx, &sub);
     } else if (const auto* pv = std::get_if<proto::PathVersionRequest>(&op.body)) {
       err = op.type == OpCode::kDelete ? PrepDelete(*pv, ctx, &sub) : PrepCheck(*pv, ctx, &sub);
     } else if (const auto* s = std::get_if<proto::SetDataRequest>(&op.body)) {
@@ -293,7 +293,7 @@ Txn Prep::PrepWrite(const WriteRequest& req, int64_t zxid, int64_t time_ms) {
     case OpCode::kCreateTtl: {
       proto::CreateRequest c;
       c.Read(r, req.op == OpCode::kCreateTtl);
-      if (r.ok()) err = PrepCreate(req.op, c, ctx, &op);
+      if (r.ok()) err = PrepCreate(req.op, std::move(c), ctx, &op);
       break;
     }
     case OpCode::kDelete:

@@ -58,7 +58,8 @@ class Prep {
 
  private:
   struct Ctx;
-  proto::ErrorCode PrepCreate(proto::OpCode op, const proto::CreateRequest& req, const Ctx& ctx,
+  // By value, as PrepSetData: the request's path and data move into the txn.
+  proto::ErrorCode PrepCreate(proto::OpCode op, proto::CreateRequest req, const Ctx& ctx,
                               TxnOp* out);
   proto::ErrorCode PrepDelete(const proto::PathVersionRequest& req, const Ctx& ctx, TxnOp* out);
   // By value: a request of its own is moved into the txn, not copied.

@@ -30,12 +30,12 @@ int64_t KeyZxid(const leveldb::Slice& key) {
   return static_cast<int64_t>(GetBigEndian64(std::string_view(key.data(), key.size())));
 }
 
-std::string EncodeValue(const std::string& key, const std::string& txn) {
-  std::string value;
-  value.reserve(4 + txn.size());
-  PutBigEndian32(&value, Crc32c(txn, Crc32c(key)));
-  value += txn;
-  return value;
+// Into *value, which the caller reuses from record to record (the batch
+// copies it).
+void EncodeValue(const std::string& key, const std::string& txn, std::string* value) {
+  value->clear();
+  PutBigEndian32(value, Crc32c(txn, Crc32c(key)));
+  value->append(txn);
 }
 
 // The txn bytes of a record, or nothing if its checksum does not match.
@@ -113,12 +113,14 @@ Result<void> LogSegment::ReloadBounds() {
 Result<void> LogSegment::Append(const std::vector<LogRecord>& records, bool sync) {
   if (records.empty()) return boost::outcome_v2::success();
   leveldb::WriteBatch batch;
+  std::string value;
   int64_t prev = last_zxid_;
   for (const auto& r : records) {
     CAIRN_ASSERT(r.zxid > prev);
     prev = r.zxid;
     std::string key = ZxidKey(r.zxid);
-    batch.Put(key, EncodeValue(key, r.txn));
+    EncodeValue(key, r.txn, &value);
+    batch.Put(key, value);
   }
   auto w = Write(&batch, sync, "append to txn log " + path_);
   if (!w) return w;
