@@ -29,7 +29,11 @@ namespace cairn::proto {
 template <size_t N>
 class FixedRecord {
  public:
-  void Int(int32_t v) { Put32(static_cast<uint32_t>(v)); }
+  void Int(int32_t v) {
+    Room(4);
+    StoreBigEndian32(bytes_ + used_, static_cast<uint32_t>(v));
+    used_ += 4;
+  }
   void Long(int64_t v) {
     Room(8);
     StoreBigEndian64(bytes_ + used_, static_cast<uint64_t>(v));
@@ -39,11 +43,6 @@ class FixedRecord {
   size_t size() const { return used_; }
 
  private:
-  void Put32(uint32_t v) {
-    Room(4);
-    StoreBigEndian32(bytes_ + used_, v);
-    used_ += 4;
-  }
   // Overflowing the buffer is a bug in the record's writer.
   void Room(size_t n) const { CAIRN_ASSERT(used_ + n <= N); }
   char bytes_[N];

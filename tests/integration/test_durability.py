@@ -38,7 +38,8 @@ START_S = 60.0          # startup deadline (recovery included)
 WAIT_S = 30.0           # generic wait deadline
 RETAIN = 3              # autopurge.snapRetainCount used below (ZooKeeper's minimum)
 STORAGE_KEYS = ("zk_last_logged_zxid", "zk_txn_log_size_bytes", "zk_snapshot_count",
-                "zk_snapshots_taken", "zk_last_snapshot_zxid", "zk_last_snapshot_duration_ms")
+                "zk_snapshots_taken", "zk_last_snapshot_zxid", "zk_last_snapshot_duration_ms",
+                "zk_snapshot_in_progress")
 
 
 @pytest.fixture
@@ -699,6 +700,7 @@ def test_mntr_and_srvr_report_the_storage_state(servers):
     for key in STORAGE_KEYS:
         assert key in m0, (key, m0)
     assert int(m0["zk_snapshot_count"]) == 0 and int(m0["zk_snapshots_taken"]) == 0
+    assert int(m0["zk_snapshot_in_progress"]) == 0, m0
     assert m0["zk_last_logged_zxid"] == m0["zk_last_zxid"]
     c = zkwire.session(s.hosts)
     try:
