@@ -56,7 +56,7 @@ leveldb::ReadOptions Verified() {
   return ro;
 }
 
-leveldb::Options SegmentOptions(StorageEnv* env, bool create) {
+leveldb::Options SegmentOptions(StorageEnv* env, bool create, int64_t memtable_bytes) {
   leveldb::Options o;
   o.env = env;
   o.create_if_missing = create;
@@ -65,7 +65,16 @@ leveldb::Options SegmentOptions(StorageEnv* env, bool create) {
   // Txns are mostly small and unique; compressing them costs more CPU than
   // the disk it saves.
   o.compression = leveldb::kNoCompression;
+  // Never a table file while the segment is written (log_segment.h).
+  o.write_buffer_size = static_cast<size_t>(std::max(memtable_bytes, int64_t{4} << 20));
   return o;
+}
+
+Result<std::unique_ptr<leveldb::DB>> OpenDb(const leveldb::Options& options, const std::string& path) {
+  leveldb::DB* raw = nullptr;
+  leveldb::Status s = leveldb::DB::Open(options, path, &raw);
+  if (!s.ok()) return FromStatus(s, "open txn log segment " + path);
+  return std::unique_ptr<leveldb::DB>(raw);
 }
 
 }  // namespace
@@ -77,30 +86,55 @@ std::string SegmentName(int64_t first_zxid) {
 }
 
 Result<std::unique_ptr<LogSegment>> LogSegment::Open(StorageEnv* env, const std::string& path,
-                                                     bool create) {
+                                                     bool create, int64_t memtable_bytes) {
   if (create) env->CreateDir(path);  // may exist already: LevelDB decides
-  leveldb::DB* raw = nullptr;
-  leveldb::Status s = leveldb::DB::Open(SegmentOptions(env, create), path, &raw);
-  if (!s.ok()) return FromStatus(s, "open txn log segment " + path);
-  std::unique_ptr<LogSegment> segment(new LogSegment(path, std::unique_ptr<leveldb::DB>(raw)));
+  // Without reuse_logs: a torn record at the end of LevelDB's log file is
+  // dropped into a table here, and appends go to a fresh log file.
+  auto db = OpenDb(SegmentOptions(env, create, memtable_bytes), path);
+  if (!db) return db.error();
+  std::unique_ptr<LogSegment> segment(new LogSegment(env, path, memtable_bytes));
+  segment->db_ = std::move(db).value();
   segment->bytes_ = DirectoryBytes(env, path);
-  auto bounds = segment->ReloadBounds();
+  auto bounds = segment->ReloadBounds(segment->db_.get());
   if (!bounds) return bounds.error();
+  return segment;
+}
+
+std::unique_ptr<LogSegment> LogSegment::Sealed(StorageEnv* env, std::string path, int64_t first_zxid,
+                                               int64_t last_zxid, int64_t memtable_bytes) {
+  std::unique_ptr<LogSegment> segment(new LogSegment(env, std::move(path), memtable_bytes));
+  segment->first_zxid_ = first_zxid;
+  segment->last_zxid_ = last_zxid;
+  segment->bytes_ = DirectoryBytes(env, segment->path_);
   return segment;
 }
 
 LogSegment::~LogSegment() = default;
 
-Result<void> LogSegment::Write(leveldb::WriteBatch* batch, bool sync, const std::string& doing) {
+Result<std::unique_ptr<leveldb::DB>> LogSegment::OpenSealed(bool writable) const {
+  leveldb::Options o = SegmentOptions(env_, false, memtable_bytes_);
+  // Reading replays LevelDB's log file into memory and writes nothing; a
+  // change needs a database that may rewrite its files.
+  o.reuse_logs = !writable;
+  return OpenDb(o, path_);
+}
+
+void LogSegment::Seal() {
+  db_.reset();
+  bytes_ = DirectoryBytes(env_, path_);
+}
+
+Result<void> LogSegment::Write(leveldb::DB* db, leveldb::WriteBatch* batch, bool sync,
+                               const std::string& doing) {
   leveldb::WriteOptions wo;
   wo.sync = sync;
-  leveldb::Status s = db_->Write(wo, batch);
+  leveldb::Status s = db->Write(wo, batch);
   if (!s.ok()) return FromStatus(s, doing);
   return boost::outcome_v2::success();
 }
 
-Result<void> LogSegment::ReloadBounds() {
-  std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(Verified()));
+Result<void> LogSegment::ReloadBounds(leveldb::DB* db) {
+  std::unique_ptr<leveldb::Iterator> it(db->NewIterator(Verified()));
   first_zxid_ = last_zxid_ = 0;
   it->SeekToFirst();
   if (it->Valid()) first_zxid_ = KeyZxid(it->key());
@@ -111,6 +145,7 @@ Result<void> LogSegment::ReloadBounds() {
 }
 
 Result<void> LogSegment::Append(const std::vector<LogRecord>& records, bool sync) {
+  CAIRN_ASSERT(!sealed());
   if (records.empty()) return boost::outcome_v2::success();
   leveldb::WriteBatch batch;
   std::string value;
@@ -122,7 +157,7 @@ Result<void> LogSegment::Append(const std::vector<LogRecord>& records, bool sync
     EncodeValue(key, r.txn, &value);
     batch.Put(key, value);
   }
-  auto w = Write(&batch, sync, "append to txn log " + path_);
+  auto w = Write(db_.get(), &batch, sync, "append to txn log " + path_);
   if (!w) return w;
   bytes_ += static_cast<int64_t>(batch.ApproximateSize());
   if (first_zxid_ == 0) first_zxid_ = records.front().zxid;
@@ -131,13 +166,21 @@ Result<void> LogSegment::Append(const std::vector<LogRecord>& records, bool sync
 }
 
 Result<void> LogSegment::Sync() {
+  CAIRN_ASSERT(!sealed());
   leveldb::WriteBatch empty;
-  return Write(&empty, true, "sync txn log " + path_);
+  return Write(db_.get(), &empty, true, "sync txn log " + path_);
 }
 
 Result<bool> LogSegment::Scan(int64_t from, int64_t to,
                               const std::function<bool(LogRecord&)>& fn) const {
-  std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(Verified()));
+  std::unique_ptr<leveldb::DB> opened;
+  if (sealed()) {
+    auto db = OpenSealed(false);
+    if (!db) return db.error();
+    opened = std::move(db).value();
+  }
+  leveldb::DB* db = sealed() ? opened.get() : db_.get();
+  std::unique_ptr<leveldb::Iterator> it(db->NewIterator(Verified()));
   LogRecord record;
   for (it->Seek(ZxidKey(from)); it->Valid(); it->Next()) {
     record.zxid = KeyZxid(it->key());
@@ -156,18 +199,25 @@ Result<bool> LogSegment::Scan(int64_t from, int64_t to,
 }
 
 Result<void> LogSegment::TruncateAfter(int64_t zxid) {
+  std::unique_ptr<leveldb::DB> opened;
+  if (sealed()) {
+    auto db = OpenSealed(true);
+    if (!db) return db.error();
+    opened = std::move(db).value();
+  }
+  leveldb::DB* db = sealed() ? opened.get() : db_.get();
   leveldb::WriteBatch batch;
-  std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(Verified()));
+  std::unique_ptr<leveldb::Iterator> it(db->NewIterator(Verified()));
   for (it->Seek(ZxidKey(zxid + 1)); it->Valid(); it->Next()) batch.Delete(it->key());
   if (!it->status().ok()) return FromStatus(it->status(), "scan " + path_);
   it.reset();
-  auto w = Write(&batch, true, "truncate txn log " + path_);
+  auto w = Write(db, &batch, true, "truncate txn log " + path_);
   if (!w) return w;
-  return ReloadBounds();
+  return ReloadBounds(db);
 }
 
 Result<std::optional<int64_t>> LogSegment::DropTornTail() {
-  if (last_zxid_ == 0) return std::optional<int64_t>();
+  if (last_zxid_ == 0 || sealed()) return std::optional<int64_t>();
   std::string key = ZxidKey(last_zxid_);
   std::string value;
   leveldb::Status s = db_->Get(Verified(), key, &value);
@@ -179,9 +229,9 @@ Result<std::optional<int64_t>> LogSegment::DropTornTail() {
   int64_t torn = last_zxid_;
   leveldb::WriteBatch batch;
   batch.Delete(key);
-  auto w = Write(&batch, true, "truncate torn tail of " + path_);
+  auto w = Write(db_.get(), &batch, true, "truncate torn tail of " + path_);
   if (!w) return w.error();
-  auto bounds = ReloadBounds();
+  auto bounds = ReloadBounds(db_.get());
   if (!bounds) return bounds.error();
   return std::optional<int64_t>(torn);
 }

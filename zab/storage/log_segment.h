@@ -7,6 +7,16 @@
 // LevelDB would then have to compact away, at a cost that measured a third
 // of the write throughput). Records are appended only to the newest segment.
 //
+// A segment is written with a memtable larger than the segment itself, so
+// LevelDB never turns it into table files while it is written: its records
+// live in LevelDB's own log file and, while the segment is open, in memory
+// (flushing each memtable to a table and compacting the tables had cost the
+// write path ~8% of its CPU, for files only recovery and ZAB's sync read).
+// Once the log moves to a newer segment the old one is sealed: its database
+// is closed, which frees that memory, and each later read opens it for the
+// read's length, replaying LevelDB's log file into a memtable again without
+// writing anything (LevelDB's reuse_logs).
+//
 // Record layout (repeated in docs/formats.md):
 //   key   = zxid as 8 bytes big-endian (zxids are positive)
 //   value = u32 crc32c(key ++ txn) big-endian, then the txn bytes
@@ -38,23 +48,34 @@ struct LogRecord {
 
 class LogSegment {
  public:
-  // Opens the segment at path; creates an empty one if `create`.
-  static Result<std::unique_ptr<LogSegment>> Open(StorageEnv* env, const std::string& path, bool create);
+  // Opens the segment at path; creates an empty one if `create`. Records up
+  // to about memtable_bytes stay in memory until Seal (see above).
+  static Result<std::unique_ptr<LogSegment>> Open(StorageEnv* env, const std::string& path,
+                                                  bool create, int64_t memtable_bytes);
+  // A segment sealed earlier, known by the bounds its log recorded, not
+  // opened until something reads it.
+  static std::unique_ptr<LogSegment> Sealed(StorageEnv* env, std::string path, int64_t first_zxid,
+                                            int64_t last_zxid, int64_t memtable_bytes);
   ~LogSegment();
 
   // Appends records as one atomic batch, synced if `sync`.
-  // REQUIRES: zxids strictly increasing and above last_zxid().
+  // REQUIRES: not sealed; zxids strictly increasing and above last_zxid().
   Result<void> Append(const std::vector<LogRecord>& records, bool sync);
   // Calls fn for each record with from <= zxid <= to, verifying checksums.
   // Returns false if fn stopped the scan.
   Result<bool> Scan(int64_t from, int64_t to, const std::function<bool(LogRecord&)>& fn) const;
-  // Deletes every record above zxid, synced.
+  // Deletes every record above zxid, synced. A sealed segment stays sealed.
   Result<void> TruncateAfter(int64_t zxid);
   // If the last record fails its checksum (a torn write), deletes it and
-  // returns its zxid.
+  // returns its zxid. A sealed segment was synced whole: it has none.
   Result<std::optional<int64_t>> DropTornTail();
   // Writes an empty synced batch: everything appended before is on disk.
+  // REQUIRES: not sealed.
   Result<void> Sync();
+  // Closes the database for good, freeing its memtable; reads still work.
+  // REQUIRES: everything appended is synced.
+  void Seal();
+  bool sealed() const { return db_ == nullptr; }
 
   // 0 when the segment holds no record.
   int64_t first_zxid() const { return first_zxid_; }
@@ -64,12 +85,20 @@ class LogSegment {
   const std::string& path() const { return path_; }
 
  private:
-  LogSegment(std::string path, std::unique_ptr<leveldb::DB> db) : path_(std::move(path)), db_(std::move(db)) {}
-  Result<void> Write(leveldb::WriteBatch* batch, bool sync, const std::string& doing);
-  Result<void> ReloadBounds();
+  LogSegment(StorageEnv* env, std::string path, int64_t memtable_bytes)
+      : env_(env), path_(std::move(path)), memtable_bytes_(memtable_bytes) {}
+  // The database to read or change: the open one, or for a sealed segment
+  // a copy opened for the caller's length (`writable`: one that may write,
+  // without reusing LevelDB's log file).
+  Result<std::unique_ptr<leveldb::DB>> OpenSealed(bool writable) const;
+  static Result<void> Write(leveldb::DB* db, leveldb::WriteBatch* batch, bool sync,
+                            const std::string& doing);
+  Result<void> ReloadBounds(leveldb::DB* db);
 
+  StorageEnv* env_;
   std::string path_;
-  std::unique_ptr<leveldb::DB> db_;
+  int64_t memtable_bytes_;
+  std::unique_ptr<leveldb::DB> db_;  // null once sealed
   int64_t first_zxid_ = 0;
   int64_t last_zxid_ = 0;
   int64_t bytes_ = 0;

@@ -18,6 +18,14 @@ constexpr char kMetaPrefix = '\xff';
 constexpr std::string_view kAcceptedEpoch = "acceptedEpoch";
 constexpr std::string_view kCurrentEpoch = "currentEpoch";
 constexpr std::string_view kPurgedThrough = "purgedThrough";
+constexpr std::string_view kSealPrefix = "sealed/";
+
+// The meta name under which a sealed segment's last zxid is kept.
+std::string SealName(const std::string& segment_path) {
+  std::string name(kSealPrefix);
+  name.append(segment_path.substr(segment_path.rfind('/') + 1));
+  return name;
+}
 
 std::string MetaKey(std::string_view name) {
   std::string key(1, kMetaPrefix);
@@ -69,7 +77,14 @@ Result<void> TxnLog::Load() {
       if (!destroyed) return destroyed;
       continue;
     }
-    auto segment = LogSegment::Open(env_, entry.path, false);
+    auto seal = GetMeta(SealName(entry.path));
+    if (!seal) return seal.error();
+    if (seal.value()) {
+      segments_.push_back(LogSegment::Sealed(env_, entry.path, entry.first_zxid, *seal.value(),
+                                             MemtableBytes()));
+      continue;
+    }
+    auto segment = LogSegment::Open(env_, entry.path, false, MemtableBytes());
     if (!segment) return segment.error();
     segments_.push_back(std::move(segment).value());
   }
@@ -92,6 +107,13 @@ Result<void> TxnLog::Load() {
     if (!torn) return torn.error();
     torn_tail_zxid_ = torn.value();
     break;
+  }
+  // Appends go to a new segment or the newest; the older ones need no
+  // memory (a log written before segments were sealed has such).
+  for (size_t i = 0; i + 1 < segments_.size(); ++i) {
+    if (segments_[i]->sealed()) continue;
+    auto sealed = Seal(i);
+    if (!sealed) return sealed;
   }
   ReloadBounds();
   return boost::outcome_v2::success();
@@ -116,8 +138,21 @@ void TxnLog::ReloadBounds() {
   }
 }
 
+Result<void> TxnLog::Seal(size_t i) {
+  // The record first: a segment without one is opened, and checked, whole.
+  auto marked = PutMeta(SealName(segments_[i]->path()), segments_[i]->last_zxid());
+  if (!marked) return marked;
+  segments_[i]->Seal();
+  return boost::outcome_v2::success();
+}
+
 Result<void> TxnLog::Destroy(size_t i) {
   std::string path = segments_[i]->path();
+  if (segments_[i]->sealed()) {
+    // Before the segment goes: a later segment may take its name.
+    auto unmarked = DeleteMeta(SealName(path));
+    if (!unmarked) return unmarked;
+  }
   segments_.erase(segments_.begin() + static_cast<std::ptrdiff_t>(i));  // closes it
   return DestroySegment(env_, dir_, path);
 }
@@ -125,15 +160,21 @@ Result<void> TxnLog::Destroy(size_t i) {
 Result<void> TxnLog::Append(const std::vector<LogRecord>& records) {
   if (records.empty()) return boost::outcome_v2::success();
   CAIRN_ASSERT(records.front().zxid > last_zxid_);
-  if (segments_.empty() || segments_.back()->bytes() >= options_.segment_bytes) {
-    if (!segments_.empty() && !options_.sync) {
-      // Without per-batch syncs, close the old segment's data off before a
-      // newer one exists: a crash must not tear a record behind the newest.
-      auto synced = segments_.back()->Sync();
-      if (!synced) return synced;
+  if (segments_.empty() || segments_.back()->sealed() ||
+      segments_.back()->bytes() >= options_.segment_bytes) {
+    if (!segments_.empty() && !segments_.back()->sealed()) {
+      if (!options_.sync) {
+        // Without per-batch syncs, close the old segment's data off before
+        // a newer one exists: a crash must not tear a record behind the
+        // newest.
+        auto synced = segments_.back()->Sync();
+        if (!synced) return synced;
+      }
+      auto sealed = Seal(segments_.size() - 1);
+      if (!sealed) return sealed;
     }
     std::string path = dir_ + "/" + SegmentName(records.front().zxid);
-    auto segment = LogSegment::Open(env_, path, true);
+    auto segment = LogSegment::Open(env_, path, true, MemtableBytes());
     if (!segment) return segment.error();
     leveldb::Status s = env_->SyncDir(path);
     if (s.ok()) s = env_->SyncDir(dir_);
@@ -182,6 +223,10 @@ Result<void> TxnLog::TruncateAfter(int64_t zxid) {
   if (!segments_.empty() && segments_.back()->last_zxid() > zxid) {
     auto truncated = segments_.back()->TruncateAfter(zxid);
     if (!truncated) return truncated;
+    if (segments_.back()->sealed()) {
+      auto marked = PutMeta(SealName(segments_.back()->path()), segments_.back()->last_zxid());
+      if (!marked) return marked;
+    }
   }
   ReloadBounds();
   return boost::outcome_v2::success();
@@ -212,6 +257,16 @@ Result<void> TxnLog::PutMeta(std::string_view name, int64_t v) {
   wo.sync = true;
   leveldb::Status s = meta_->Write(wo, &batch);
   if (!s.ok()) return FromStatus(s, "write " + std::string(name) + " to " + dir_);
+  return boost::outcome_v2::success();
+}
+
+Result<void> TxnLog::DeleteMeta(std::string_view name) {
+  leveldb::WriteBatch batch;
+  batch.Delete(MetaKey(name));
+  leveldb::WriteOptions wo;
+  wo.sync = true;
+  leveldb::Status s = meta_->Write(wo, &batch);
+  if (!s.ok()) return FromStatus(s, "delete " + std::string(name) + " from " + dir_);
   return boost::outcome_v2::success();
 }
 

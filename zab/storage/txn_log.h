@@ -5,12 +5,13 @@
 // Layout (repeated in docs/formats.md): under dir,
 //   meta/                a LevelDB database of the metadata:
 //                        key   = 0xff ++ name ("acceptedEpoch", "currentEpoch",
-//                                "purgedThrough")
+//                                "purgedThrough", and "sealed/<segment name>"
+//                                for each sealed segment: its last zxid)
 //                        value = i64 big-endian, then u32 crc32c of those 8 bytes
 //   seg-<16 hex digits>/ the records, in segments (zab/storage/log_segment.h),
 //                        each named for its first zxid; appends go to the
 //                        newest, a new one starts once it holds
-//                        segment_bytes
+//                        segment_bytes, and the one before is sealed
 // Records are appended with strictly increasing zxids. With sync on (the
 // default, forceSync=yes) Append returns only once the batch is on disk.
 // DropThrough records the purge mark, hides the records at or below it, and
@@ -40,8 +41,10 @@ namespace cairn::storage {
 
 struct TxnLogOptions {
   bool sync = true;  // fsync every batch (forceSync)
-  // A new segment starts once the newest holds this much.
-  int64_t segment_bytes = int64_t{64} << 20;
+  // A new segment starts once the newest holds this much. The newest
+  // segment's records stay in memory too (log_segment.h): up to about twice
+  // this, for small records.
+  int64_t segment_bytes = int64_t{16} << 20;
 };
 
 class TxnLog {
@@ -92,6 +95,12 @@ class TxnLog {
   Result<void> Load();
   Result<void> PutMeta(std::string_view name, int64_t value);
   Result<std::optional<int64_t>> GetMeta(std::string_view name) const;
+  Result<void> DeleteMeta(std::string_view name);
+  // Records segments_[i]'s bounds and closes its database.
+  Result<void> Seal(size_t i);
+  // A segment's memtable: large enough that it never becomes a table
+  // while written, even with LevelDB's ~40 bytes a record on small ones.
+  int64_t MemtableBytes() const { return options_.segment_bytes * 2; }
   // Closes and deletes segments_[i].
   Result<void> Destroy(size_t i);
   // Recomputes first_zxid_ and last_zxid_ from the segments and the mark.

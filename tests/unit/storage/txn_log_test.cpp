@@ -700,3 +700,67 @@ TEST_CASE("TxnLog: without sync, a crash across segment rolls still leaves a pre
     CheckPrefix(ScanAll(*log), Counter(last));
   }
 }
+
+TEST_CASE("TxnLog: a sealed segment is LevelDB's log file alone, read without being rewritten",
+          "[storage]") {
+  FaultEnv env;
+  const std::string dir = "/txn-segment-sealed";
+  auto log = OpenSmallSegments(&env, dir);
+  AppendEach(log.get(), 1, 60);
+  std::vector<int64_t> firsts = SegmentFirsts(&env, dir);
+  REQUIRE(firsts.size() >= 4);
+  const std::string second = dir + "/" + cairn::storage::SegmentName(firsts[1]);
+  auto files = [&] {
+    std::vector<std::string> names;
+    REQUIRE(env.GetChildren(second, &names).ok());
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  const std::vector<std::string> before = files();
+  std::string log_file;
+  for (const auto& name : before) {
+    CHECK(name.find(".ldb") == std::string::npos);  // never a table while it filled
+    if (name.size() > 4 && name.compare(name.size() - 4, 4, ".log") == 0) log_file = name;
+  }
+  REQUIRE_FALSE(log_file.empty());
+  CheckPrefix(ScanAll(*log), 60);
+  CHECK(files() == before);  // reading it wrote nothing
+
+  // Open takes a sealed segment's bounds from its seal record and leaves its
+  // files alone; a read still checks every record.
+  log.reset();
+  env.FlipByte(second + "/" + log_file, 10);
+  log = OpenSmallSegments(&env, dir);
+  CHECK(log->first_zxid() == Z(1));
+  CHECK(log->last_zxid() == Z(60));
+  auto scanned = log->Scan(Z(1), Z(60), [](LogRecord&) { return true; });
+  REQUIRE_FALSE(scanned);
+  CHECK_THAT(scanned.error().ToString(), Catch::Contains(second));
+  // Records in other segments read as before.
+  auto tail = log->ReadRange(firsts[2], Z(60), 1 << 20);
+  REQUIRE(tail);
+  CHECK(Zxids(tail.value()) == Counters(Counter(firsts[2]), 60));
+}
+
+TEST_CASE("TxnLog: a segment filling up is never turned into LevelDB tables", "[storage]") {
+  FaultEnv env;
+  const std::string dir = "/txn-segment-memtable";
+  TxnLogOptions o;
+  o.segment_bytes = int64_t{6} << 20;  // above LevelDB's default 4 MiB memtable
+  auto opened = TxnLog::Open(&env, dir, o);
+  REQUIRE(opened);
+  auto log = std::move(opened).value();
+  const std::string payload(1000, 'p');
+  int64_t zxid = 0;
+  for (int batch = 0; batch < 55; ++batch) {  // ~5.5 MB in one segment
+    std::vector<LogRecord> records;
+    for (int i = 0; i < 100; ++i) records.push_back({Z(++zxid), payload});
+    REQUIRE_OK(log->Append(records));
+  }
+  std::vector<int64_t> firsts = SegmentFirsts(&env, dir);
+  REQUIRE(firsts.size() == 1);
+  std::vector<std::string> names;
+  REQUIRE(env.GetChildren(dir + "/" + cairn::storage::SegmentName(firsts[0]), &names).ok());
+  for (const auto& name : names) CHECK(name.find(".ldb") == std::string::npos);
+  CHECK(log->last_zxid() == Z(zxid));
+}
