@@ -44,7 +44,7 @@ struct TxnLogOptions {
   // A new segment starts once the newest holds this much. The newest
   // segment's records stay in memory too (log_segment.h): up to about twice
   // this, for small records.
-  int64_t segment_bytes = int64_t{16} << 20;
+  int64_t segment_bytes = int64_t{8} << 20;
 };
 
 class TxnLog {
