@@ -17,7 +17,9 @@ void Database::set_last_zxid(int64_t zxid) {
 
 Database::Applied Database::Apply(const znode::Txn& txn, int64_t now_mono_ms) {
   Applied out;
-  out.result = znode::ApplyTxn(tree_, txn, &out.fires);
+  // With no watch anywhere there is nothing to fire: the triggers (a path
+  // and an ACL copied for each) are not even recorded.
+  out.result = znode::ApplyTxn(tree_, txn, watches_.empty() ? nullptr : &out.fires);
   if (const auto* cs = std::get_if<znode::CreateSessionTxn>(&txn.body)) {
     sessions_.Add(txn.header.session_id, cs->timeout_ms, cs->passwd, now_mono_ms);
   } else if (std::holds_alternative<znode::CloseSessionTxn>(txn.body)) {

@@ -23,8 +23,8 @@ struct ApplyResult {
   std::vector<std::string> deleted_ephemerals;  // closeSession
 };
 
-// Applies txn and records the watch triggers it causes in fires. Sets the
-// tree's last processed zxid to the txn's.
+// Applies txn and records the watch triggers it causes in fires (if not
+// null). Sets the tree's last processed zxid to the txn's.
 ApplyResult ApplyTxn(DataTree& tree, const Txn& txn, WatchFires* fires);
 
 }  // namespace cairn::znode

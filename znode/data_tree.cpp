@@ -115,9 +115,11 @@ const Node& DataTree::CreateNode(const std::string& path, std::string_view data,
   OnCreated(node);
   TrackSpecialKinds(path, ephemeral_owner, true);
 
-  fires->push_back({path, proto::EventType::kNodeCreated, kDataWatches, acl});
-  fires->push_back({std::string(parent_path), proto::EventType::kNodeChildrenChanged, kChildWatches,
-                    acls_.Get(parent.acl)});
+  if (fires != nullptr) {
+    fires->push_back({path, proto::EventType::kNodeCreated, kDataWatches, acl});
+    fires->push_back({std::string(parent_path), proto::EventType::kNodeChildrenChanged,
+                      kChildWatches, acls_.Get(parent.acl)});
+  }
   return node;
 }
 
@@ -139,15 +141,15 @@ void DataTree::DeleteFound(const std::string& path, NodeId parent_id, NodeId id,
   if (zxid > parent.pzxid) parent.pzxid = zxid;
 
   data_size_ -= static_cast<int64_t>(path.size() + node.data().size());
-  proto::AclList acl = acls_.Get(node.acl);
+  if (fires != nullptr) {
+    fires->push_back(
+        {path, proto::EventType::kNodeDeleted, kDataWatches | kChildWatches, acls_.Get(node.acl)});
+    fires->push_back({std::string(ParentPath(path)), proto::EventType::kNodeChildrenChanged,
+                      kChildWatches, acls_.Get(parent.acl)});
+  }
   acls_.Release(node.acl);
   if (track) TrackSpecialKinds(path, node.ephemeral_owner, false);
   nodes_.Erase(id);
-
-  fires->push_back(
-      {path, proto::EventType::kNodeDeleted, kDataWatches | kChildWatches, std::move(acl)});
-  fires->push_back({std::string(ParentPath(path)), proto::EventType::kNodeChildrenChanged,
-                    kChildWatches, acls_.Get(parent.acl)});
 }
 
 const Node& DataTree::SetData(const std::string& path, std::string_view data, bool data_null,
@@ -160,7 +162,9 @@ const Node& DataTree::SetData(const std::string& path, std::string_view data, bo
   node->version = version;
   node->mzxid = zxid;
   node->mtime = time;
-  fires->push_back({path, proto::EventType::kNodeDataChanged, kDataWatches, acls_.Get(node->acl)});
+  if (fires != nullptr) {
+    fires->push_back({path, proto::EventType::kNodeDataChanged, kDataWatches, acls_.Get(node->acl)});
+  }
   return *node;
 }
 
@@ -184,7 +188,7 @@ std::vector<std::string> DataTree::KillSession(int64_t session_id, int64_t zxid,
   std::set<std::string> doomed = std::move(it->second);
   ephemerals_.erase(it);
   paths.reserve(doomed.size());
-  fires->reserve(fires->size() + 2 * doomed.size());
+  if (fires != nullptr) fires->reserve(fires->size() + 2 * doomed.size());
   // Ephemerals have no children, so any order works; sorted keeps replicas
   // firing watches identically. Siblings come one after another, so the
   // parent is looked up once for each run of them.

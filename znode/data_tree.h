@@ -4,8 +4,9 @@
 // The tree only changes through the mutators below, and only ApplyTxn
 // (znode/apply.h) calls them, so that every replica, recovery and snapshot
 // load changes it the same way. Each mutator reports the watch triggers it
-// causes into a WatchFires list; it never decides anything (versions,
-// sequential names, times all come from the txn).
+// causes into a WatchFires list (none when the list is null: nothing is
+// watched); it never decides anything (versions, sequential names, times all
+// come from the txn).
 #pragma once
 
 #include <cstdint>

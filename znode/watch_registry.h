@@ -47,6 +47,8 @@ class WatchRegistry {
   bool Remove(const std::string& path, proto::WatcherType type, int64_t session_id);
   void RemoveSession(int64_t session_id);
 
+  // No watch of any kind.
+  bool empty() const { return data_.empty() && child_.empty(); }
   // All watches, both tables (mntr's zk_watch_count).
   size_t WatchCount() const;
   // Data and exist watches only, as ZooKeeper's wchs / wchc / wchp list them.

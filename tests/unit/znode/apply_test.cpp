@@ -115,3 +115,43 @@ TEST_CASE("ApplyTxn: the last processed zxid never moves backwards", "[znode]") 
   znode::ApplyTxn(tree, MakeTxn(4, znode::ErrorTxn{ErrorCode::kNoNode}), &fires);
   CHECK(tree.last_processed_zxid() == 9);
 }
+
+TEST_CASE("ApplyTxn: without a fires list it changes the tree exactly as with one", "[znode]") {
+  znode::DataTree with_fires;
+  znode::DataTree without;
+  znode::WatchFires fires;
+  auto apply = [&](int64_t zxid, znode::TxnBody body) {
+    znode::Txn txn = MakeTxn(zxid, std::move(body));
+    auto a = znode::ApplyTxn(with_fires, txn, &fires);
+    auto b = znode::ApplyTxn(without, txn, nullptr);
+    CHECK(a.err == b.err);
+    CHECK(a.path == b.path);
+    CHECK(a.stat == b.stat);
+    CHECK(a.deleted_ephemerals == b.deleted_ephemerals);
+  };
+  apply(1, Create(OpCode::kCreate, "/a", 1));
+  apply(2, Create(OpCode::kCreate, "/a/e", 1, kSession));
+  znode::SetDataTxn s;
+  s.path = "/a";
+  s.data = "v";
+  s.version = 1;
+  apply(3, s);
+  apply(4, znode::DeleteTxn{OpCode::kDelete, "/a/e"});
+  apply(5, Create(OpCode::kCreate, "/a/f", 3, kSession));
+  apply(6, znode::CloseSessionTxn{});
+  CHECK(fires.size() == 11);  // two a create, one the set, two a delete (the close made one)
+  CHECK(with_fires.NodeCount() == without.NodeCount());
+  for (const char* path : {"/", "/a"}) {
+    const znode::Node* x = with_fires.Find(path);
+    const znode::Node* y = without.Find(path);
+    REQUIRE(x != nullptr);
+    REQUIRE(y != nullptr);
+    CHECK(x->data() == y->data());
+    CHECK(x->mzxid == y->mzxid);
+    CHECK(x->pzxid == y->pzxid);
+    CHECK(x->cversion == y->cversion);
+    CHECK(x->version == y->version);
+  }
+  CHECK(without.Find("/a/f") == nullptr);
+  CHECK(without.EphemeralsOf(kSession).empty());
+}

@@ -231,3 +231,24 @@ TEST_CASE("WatchRegistry: DataTree triggers reach the watches through Apply", "[
   CHECK(h.events[1].type == EventType::kNodeChildrenChanged);
   CHECK(h.events[1].path == "/");
 }
+
+TEST_CASE("WatchRegistry: empty until a watch is added, and again once every watch is gone",
+          "[znode]") {
+  WatchRegistry w;
+  CHECK(w.empty());
+  w.Add(kDataWatches, "/a", kS1, WatchRegistry::kStandard);
+  CHECK_FALSE(w.empty());
+  CHECK(DataChanged(w, "/a").size() == 1);  // a standard watch fires once, then is gone
+  CHECK(w.empty());
+
+  w.Add(kChildWatches, "/p", kS1, WatchRegistry::kStandard);
+  CHECK_FALSE(w.empty());
+  CHECK(w.Remove("/p", WatcherType::kChildren, kS1));
+  CHECK(w.empty());
+
+  w.AddPersistent("/r", kS2, true);
+  CHECK(DataChanged(w, "/r/x").size() == 1);  // a recursive watch stays
+  CHECK_FALSE(w.empty());
+  w.RemoveSession(kS2);
+  CHECK(w.empty());
+}
