@@ -15,6 +15,7 @@ build_pkgs=(
   libspdlog-dev libfmt-dev libssl-dev libcli11-dev
   libjemalloc-dev              # the server's allocator (docs/benchmarks.md)
   libabsl-dev                  # absl::flat_hash_set, the znode index
+  libxxhash-dev                # XXH3, the hash of paths in the in-memory indexes
   catch2                       # Catch2 v2
   libreadline-dev              # cairn-cli's shell
 )

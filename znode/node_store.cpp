@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "base/assert.h"
+#include "base/hash.h"
 #include "znode/path.h"
 
 namespace cairn::znode {
@@ -14,7 +15,7 @@ NodeStore::NodeStore() : index_(0, IdHash{this}, IdEq{this}) {}
 NodeStore::~NodeStore() { Clear(); }
 
 uint32_t NodeStore::HashPath(std::string_view path) {
-  return static_cast<uint32_t>(std::hash<std::string_view>()(path));
+  return static_cast<uint32_t>(HashBytes(path));
 }
 
 const Node* NodeStore::Find(std::string_view path) const {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "base/assert.h"
+#include "base/hash.h"
 #include "proto/records.h"
 #include "znode/data_tree.h"
 
@@ -85,7 +86,7 @@ class PendingChanges {
   // record for each of their ephemerals (a million, say), and a flat table
   // sized for that peak would keep a record-sized slot for each of them
   // for good (tried: +100-200 MB of RSS after such a burst).
-  using Records = std::unordered_map<std::string, ChangeRecord>;
+  using Records = std::unordered_map<std::string, ChangeRecord, BytesHash>;
   // Drops a latest record whose txn has applied.
   void Drop(Records::iterator it);
   // Takes path out of owned_ if rec (its latest record) put it there.
@@ -113,7 +114,7 @@ class PendingChanges {
   bool scratch_valid_ = false;  // until the overlay or the tree changes
   Records latest_;
   // owner -> paths whose latest record exists with that ephemeralOwner.
-  std::unordered_map<int64_t, std::unordered_set<std::string>> owned_;
+  std::unordered_map<int64_t, std::unordered_set<std::string, BytesHash>> owned_;
   std::deque<std::pair<int64_t, std::string>> order_;
   // Closing sessions -> the zxid of their close, until it applies.
   std::unordered_map<int64_t, int64_t> closing_;

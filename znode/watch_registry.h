@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/hash.h"
 #include "proto/codes.h"
 #include "znode/data_tree.h"
 
@@ -59,7 +60,7 @@ class WatchRegistry {
 
  private:
   using Watchers = std::map<int64_t, uint8_t>;  // session -> Mode bits
-  using Table = std::unordered_map<std::string, Watchers>;
+  using Table = std::unordered_map<std::string, Watchers, BytesHash>;
 
   Table& TableFor(WatchTables t) { return t == kDataWatches ? data_ : child_; }
   const Table& TableFor(WatchTables t) const { return t == kDataWatches ? data_ : child_; }
