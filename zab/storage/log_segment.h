@@ -8,14 +8,18 @@
 // of the write throughput). Records are appended only to the newest segment.
 //
 // A segment is written with a memtable larger than the segment itself, so
-// LevelDB never turns it into table files while it is written: its records
-// live in LevelDB's own log file and, while the segment is open, in memory
+// LevelDB does not turn it into table files while it is written (only a
+// batch that overflows the memtable, or a restart, which turns the newest
+// segment's log file into a table, makes one): its records live in
+// LevelDB's own log file and, while the segment is open, in memory
 // (flushing each memtable to a table and compacting the tables had cost the
 // write path ~8% of its CPU, for files only recovery and ZAB's sync read).
 // Once the log moves to a newer segment the old one is sealed: its database
 // is closed, which frees that memory, and each later read opens it for the
-// read's length, replaying LevelDB's log file into a memtable again without
-// writing anything (LevelDB's reuse_logs).
+// read's length with LevelDB's reuse_logs, replaying its log file into a
+// memtable and writing no record, table or manifest of its own (LevelDB
+// still starts a fresh info LOG, and finishes any compaction a segment with
+// tables is due).
 //
 // Record layout (repeated in docs/formats.md):
 //   key   = zxid as 8 bytes big-endian (zxids are positive)

@@ -80,6 +80,10 @@ Result<void> TxnLog::Load() {
     auto seal = GetMeta(SealName(entry.path));
     if (!seal) return seal.error();
     if (seal.value()) {
+      if (*seal.value() < entry.first_zxid) {
+        return Corruption(entry.path + ": its seal record says it ends at zxid " +
+                          Hex(*seal.value()) + ", before its first record");
+      }
       segments_.push_back(LogSegment::Sealed(env_, entry.path, entry.first_zxid, *seal.value(),
                                              MemtableBytes()));
       continue;
@@ -126,12 +130,11 @@ void TxnLog::ReloadBounds() {
     if (first_zxid_ == 0) {
       if (s->first_zxid() > purged_through_) {
         first_zxid_ = s->first_zxid();
-      } else {  // the segment straddles the mark: its first visible record
-        (void)s->Scan(purged_through_ + 1, s->last_zxid(), [&](LogRecord& r) {
-          first_zxid_ = r.zxid;
-          return false;
-        });
-        if (first_zxid_ == 0) first_zxid_ = s->last_zxid();
+      } else {
+        // The segment straddles the mark. Not a scan for its first visible
+        // record: a sealed segment would be replayed whole for it, after
+        // every purge.
+        first_zxid_ = purged_through_ + 1;
       }
     }
     last_zxid_ = s->last_zxid();
@@ -221,10 +224,17 @@ Result<void> TxnLog::TruncateAfter(int64_t zxid) {
     if (!destroyed) return destroyed;
   }
   if (!segments_.empty() && segments_.back()->last_zxid() > zxid) {
-    auto truncated = segments_.back()->TruncateAfter(zxid);
+    LogSegment& back = *segments_.back();
+    // A sealed segment loses its seal record first: after a crash part-way
+    // it is opened and checked whole instead of trusted to end where it did.
+    if (back.sealed()) {
+      auto unmarked = DeleteMeta(SealName(back.path()));
+      if (!unmarked) return unmarked;
+    }
+    auto truncated = back.TruncateAfter(zxid);
     if (!truncated) return truncated;
-    if (segments_.back()->sealed()) {
-      auto marked = PutMeta(SealName(segments_.back()->path()), segments_.back()->last_zxid());
+    if (back.sealed()) {
+      auto marked = PutMeta(SealName(back.path()), back.last_zxid());
       if (!marked) return marked;
     }
   }

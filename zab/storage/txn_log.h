@@ -81,6 +81,11 @@ class TxnLog {
 
   // 0 when the log holds no record.
   int64_t last_zxid() const { return last_zxid_; }
+  // Where reads can start: every record from here to last_zxid() that was
+  // appended (and not truncated) is in the log, and none below it is
+  // visible. The oldest segment's first record, or purged_through() + 1
+  // while that segment still holds records at or below the mark (then it
+  // need not be a record's own zxid). 0 when no record is visible.
   int64_t first_zxid() const { return first_zxid_; }
   // Records at or below this zxid were dropped on purpose (0: none).
   int64_t purged_through() const { return purged_through_; }

@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -763,4 +764,145 @@ TEST_CASE("TxnLog: a segment filling up is never turned into LevelDB tables", "[
   REQUIRE(env.GetChildren(dir + "/" + cairn::storage::SegmentName(firsts[0]), &names).ok());
   for (const auto& name : names) CHECK(name.find(".ldb") == std::string::npos);
   CHECK(log->last_zxid() == Z(zxid));
+}
+
+namespace {
+
+// The seal records in the log's meta database (the log must be closed):
+// segment name -> last zxid, as txn_log.h lays them out.
+std::map<std::string, int64_t> SealRecords(leveldb::Env* env, const std::string& dir) {
+  auto db = RawDb(env, dir + "/meta");
+  std::map<std::string, int64_t> out;
+  const std::string prefix = std::string(1, '\xff') + "sealed/";
+  std::unique_ptr<leveldb::Iterator> it(db->NewIterator(leveldb::ReadOptions()));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    std::string_view value(it->value().data(), it->value().size());
+    REQUIRE(value.size() == 12);
+    CHECK(cairn::GetBigEndian32(value.substr(8)) == cairn::Crc32c(value.substr(0, 8)));
+    out[it->key().ToString().substr(prefix.size())] =
+        static_cast<int64_t>(cairn::GetBigEndian64(value));
+  }
+  return out;
+}
+
+void PutSealRecord(leveldb::Env* env, const std::string& dir, const std::string& segment,
+                   int64_t last) {
+  auto db = RawDb(env, dir + "/meta");
+  std::string value;
+  cairn::PutBigEndian64(&value, static_cast<uint64_t>(last));
+  cairn::PutBigEndian32(&value, cairn::Crc32c(value));
+  leveldb::WriteOptions wo;
+  wo.sync = true;
+  REQUIRE(db->Put(wo, std::string(1, '\xff') + "sealed/" + segment, value).ok());
+}
+
+}  // namespace
+
+TEST_CASE("TxnLog: every segment but the newest is sealed, and truncating into one reseals it",
+          "[storage]") {
+  FaultEnv env;
+  const std::string dir = "/txn-segment-reseal";
+  std::vector<int64_t> firsts;
+  {
+    auto log = OpenSmallSegments(&env, dir);
+    AppendEach(log.get(), 1, 60);
+    firsts = SegmentFirsts(&env, dir);
+    REQUIRE(firsts.size() >= 4);
+  }
+  auto seals = SealRecords(&env, dir);
+  CHECK(seals.size() == firsts.size() - 1);
+  for (size_t i = 0; i + 1 < firsts.size(); ++i) {
+    CHECK(seals[cairn::storage::SegmentName(firsts[i])] == firsts[i + 1] - 1);
+  }
+  {
+    auto log = OpenSmallSegments(&env, dir);
+    REQUIRE_OK(log->TruncateAfter(firsts[1] + 1));  // into the sealed second segment
+  }
+  seals = SealRecords(&env, dir);
+  CHECK(seals.size() == 2);
+  CHECK(seals[cairn::storage::SegmentName(firsts[1])] == firsts[1] + 1);
+  env.Crash();
+  auto log = OpenSmallSegments(&env, dir);
+  CHECK(log->last_zxid() == firsts[1] + 1);
+  CheckPrefix(ScanAll(*log), Counter(firsts[1]) + 1);
+  // Appends go to a new segment after a sealed one, named for their first zxid.
+  REQUIRE_OK(log->Append({{firsts[1] + 2, TxnFor(firsts[1] + 2)}}));
+  log.reset();
+  CHECK(SegmentFirsts(&env, dir) == std::vector<int64_t>{firsts[0], firsts[1], firsts[1] + 2});
+  log = OpenSmallSegments(&env, dir);
+  CheckPrefix(ScanAll(*log), Counter(firsts[1]) + 2);
+}
+
+TEST_CASE("TxnLog: a log without seal records is opened whole and sealed at Open", "[storage]") {
+  // Written before seal records existed, or a truncation that a crash cut
+  // between deleting a seal record and writing the new one.
+  FaultEnv env;
+  const std::string dir = "/txn-segment-unsealed";
+  std::vector<int64_t> firsts;
+  {
+    auto log = OpenSmallSegments(&env, dir);
+    AppendEach(log.get(), 1, 60);
+    firsts = SegmentFirsts(&env, dir);
+    REQUIRE(firsts.size() >= 4);
+  }
+  {
+    const auto seals = SealRecords(&env, dir);  // before the meta database is open here
+    auto db = RawDb(&env, dir + "/meta");
+    leveldb::WriteOptions wo;
+    wo.sync = true;
+    for (const auto& [name, last] : seals) {
+      REQUIRE(db->Delete(wo, std::string(1, '\xff') + "sealed/" + name).ok());
+    }
+  }
+  REQUIRE(SealRecords(&env, dir).empty());
+  {
+    auto log = OpenSmallSegments(&env, dir);
+    CHECK(log->first_zxid() == Z(1));
+    CHECK(log->last_zxid() == Z(60));
+    CheckPrefix(ScanAll(*log), 60);
+  }
+  CHECK(SealRecords(&env, dir).size() == firsts.size() - 1);
+}
+
+TEST_CASE("TxnLog: a crash after sealing the newest segment, before the next had a record",
+          "[storage]") {
+  FaultEnv env;
+  const std::string dir = "/txn-segment-sealed-newest";
+  std::vector<int64_t> firsts;
+  {
+    auto log = OpenSmallSegments(&env, dir);
+    AppendEach(log.get(), 1, 60);
+    firsts = SegmentFirsts(&env, dir);
+  }
+  PutSealRecord(&env, dir, cairn::storage::SegmentName(firsts.back()), Z(60));
+  env.Crash();
+  auto log = OpenSmallSegments(&env, dir);
+  CHECK(log->last_zxid() == Z(60));
+  REQUIRE_OK(log->Append({{Z(61), TxnFor(Z(61))}}));
+  log.reset();
+  std::vector<int64_t> now = SegmentFirsts(&env, dir);
+  CHECK(now.back() == Z(61));
+  CHECK(now.size() == firsts.size() + 1);
+  env.Crash();
+  log = OpenSmallSegments(&env, dir);
+  CheckPrefix(ScanAll(*log), 61);
+}
+
+TEST_CASE("TxnLog: a seal record ending before its segment's first record is Corruption",
+          "[storage]") {
+  FaultEnv env;
+  const std::string dir = "/txn-segment-bad-seal";
+  std::vector<int64_t> firsts;
+  {
+    auto log = OpenSmallSegments(&env, dir);
+    AppendEach(log.get(), 1, 60);
+    firsts = SegmentFirsts(&env, dir);
+  }
+  const std::string name = cairn::storage::SegmentName(firsts[1]);
+  PutSealRecord(&env, dir, name, firsts[1] - 1);
+  TxnLogOptions o;
+  o.segment_bytes = 300;
+  auto log = TxnLog::Open(&env, dir, o);
+  REQUIRE_FALSE(log);
+  CHECK_THAT(log.error().ToString(), Catch::Contains(name));
 }
