@@ -111,12 +111,16 @@ std::unique_ptr<LogSegment> LogSegment::Sealed(StorageEnv* env, std::string path
 
 LogSegment::~LogSegment() = default;
 
-Result<std::unique_ptr<leveldb::DB>> LogSegment::OpenSealed(bool writable) const {
+Result<leveldb::DB*> LogSegment::Db(bool writable, std::unique_ptr<leveldb::DB>* opened) const {
+  if (!sealed()) return db_.get();
   leveldb::Options o = SegmentOptions(env_, false, memtable_bytes_);
   // Reading replays LevelDB's log file into memory and writes nothing; a
   // change needs a database that may rewrite its files.
   o.reuse_logs = !writable;
-  return OpenDb(o, path_);
+  auto db = OpenDb(o, path_);
+  if (!db) return db.error();
+  *opened = std::move(db).value();
+  return opened->get();
 }
 
 void LogSegment::Seal() {
@@ -174,13 +178,9 @@ Result<void> LogSegment::Sync() {
 Result<bool> LogSegment::Scan(int64_t from, int64_t to,
                               const std::function<bool(LogRecord&)>& fn) const {
   std::unique_ptr<leveldb::DB> opened;
-  if (sealed()) {
-    auto db = OpenSealed(false);
-    if (!db) return db.error();
-    opened = std::move(db).value();
-  }
-  leveldb::DB* db = sealed() ? opened.get() : db_.get();
-  std::unique_ptr<leveldb::Iterator> it(db->NewIterator(Verified()));
+  auto db = Db(/*writable=*/false, &opened);
+  if (!db) return db.error();
+  std::unique_ptr<leveldb::Iterator> it(db.value()->NewIterator(Verified()));
   LogRecord record;
   for (it->Seek(ZxidKey(from)); it->Valid(); it->Next()) {
     record.zxid = KeyZxid(it->key());
@@ -200,12 +200,9 @@ Result<bool> LogSegment::Scan(int64_t from, int64_t to,
 
 Result<void> LogSegment::TruncateAfter(int64_t zxid) {
   std::unique_ptr<leveldb::DB> opened;
-  if (sealed()) {
-    auto db = OpenSealed(true);
-    if (!db) return db.error();
-    opened = std::move(db).value();
-  }
-  leveldb::DB* db = sealed() ? opened.get() : db_.get();
+  auto opened_db = Db(/*writable=*/true, &opened);
+  if (!opened_db) return opened_db.error();
+  leveldb::DB* db = opened_db.value();
   leveldb::WriteBatch batch;
   std::unique_ptr<leveldb::Iterator> it(db->NewIterator(Verified()));
   for (it->Seek(ZxidKey(zxid + 1)); it->Valid(); it->Next()) batch.Delete(it->key());

@@ -92,9 +92,9 @@ class LogSegment {
   LogSegment(StorageEnv* env, std::string path, int64_t memtable_bytes)
       : env_(env), path_(std::move(path)), memtable_bytes_(memtable_bytes) {}
   // The database to read or change: the open one, or for a sealed segment
-  // a copy opened for the caller's length (`writable`: one that may write,
-  // without reusing LevelDB's log file).
-  Result<std::unique_ptr<leveldb::DB>> OpenSealed(bool writable) const;
+  // one opened into *opened for the caller's length (`writable`: one that
+  // may write, without reusing LevelDB's log file).
+  Result<leveldb::DB*> Db(bool writable, std::unique_ptr<leveldb::DB>* opened) const;
   static Result<void> Write(leveldb::DB* db, leveldb::WriteBatch* batch, bool sync,
                             const std::string& doing);
   Result<void> ReloadBounds(leveldb::DB* db);

@@ -568,6 +568,18 @@ std::vector<int64_t> SegmentFirsts(cairn::storage::StorageEnv* env, const std::s
   return out;
 }
 
+// Records 1..60 in a log of small segments, closed again; the segments'
+// first zxids, oldest first.
+std::vector<int64_t> WriteSmallSegments(cairn::storage::StorageEnv* env, const std::string& dir) {
+  {
+    auto log = OpenSmallSegments(env, dir);
+    AppendEach(log.get(), 1, 60);
+  }
+  std::vector<int64_t> firsts = SegmentFirsts(env, dir);
+  REQUIRE(firsts.size() >= 4);
+  return firsts;
+}
+
 }  // namespace
 
 TEST_CASE("TxnLog: records span segments and read back, reopen and truncate across them",
@@ -637,13 +649,7 @@ TEST_CASE("TxnLog: Open removes segments a crash left half created or half delet
           "[storage]") {
   FaultEnv env;
   const std::string dir = "/txn-segment-crash";
-  std::vector<int64_t> firsts;
-  {
-    auto log = OpenSmallSegments(&env, dir);
-    AppendEach(log.get(), 1, 60);
-    firsts = SegmentFirsts(&env, dir);
-    REQUIRE(firsts.size() >= 4);
-  }
+  const std::vector<int64_t> firsts = WriteSmallSegments(&env, dir);
   const std::string oldest = dir + "/" + cairn::storage::SegmentName(firsts[0]);
   const std::string newest = dir + "/" + cairn::storage::SegmentName(firsts.back());
   SECTION("a deletion behind the purge mark cut short") {
@@ -802,13 +808,7 @@ TEST_CASE("TxnLog: every segment but the newest is sealed, and truncating into o
           "[storage]") {
   FaultEnv env;
   const std::string dir = "/txn-segment-reseal";
-  std::vector<int64_t> firsts;
-  {
-    auto log = OpenSmallSegments(&env, dir);
-    AppendEach(log.get(), 1, 60);
-    firsts = SegmentFirsts(&env, dir);
-    REQUIRE(firsts.size() >= 4);
-  }
+  const std::vector<int64_t> firsts = WriteSmallSegments(&env, dir);
   auto seals = SealRecords(&env, dir);
   CHECK(seals.size() == firsts.size() - 1);
   for (size_t i = 0; i + 1 < firsts.size(); ++i) {
@@ -838,13 +838,7 @@ TEST_CASE("TxnLog: a log without seal records is opened whole and sealed at Open
   // between deleting a seal record and writing the new one.
   FaultEnv env;
   const std::string dir = "/txn-segment-unsealed";
-  std::vector<int64_t> firsts;
-  {
-    auto log = OpenSmallSegments(&env, dir);
-    AppendEach(log.get(), 1, 60);
-    firsts = SegmentFirsts(&env, dir);
-    REQUIRE(firsts.size() >= 4);
-  }
+  const std::vector<int64_t> firsts = WriteSmallSegments(&env, dir);
   {
     const auto seals = SealRecords(&env, dir);  // before the meta database is open here
     auto db = RawDb(&env, dir + "/meta");
@@ -868,12 +862,7 @@ TEST_CASE("TxnLog: a crash after sealing the newest segment, before the next had
           "[storage]") {
   FaultEnv env;
   const std::string dir = "/txn-segment-sealed-newest";
-  std::vector<int64_t> firsts;
-  {
-    auto log = OpenSmallSegments(&env, dir);
-    AppendEach(log.get(), 1, 60);
-    firsts = SegmentFirsts(&env, dir);
-  }
+  const std::vector<int64_t> firsts = WriteSmallSegments(&env, dir);
   PutSealRecord(&env, dir, cairn::storage::SegmentName(firsts.back()), Z(60));
   env.Crash();
   auto log = OpenSmallSegments(&env, dir);
@@ -892,12 +881,7 @@ TEST_CASE("TxnLog: a seal record ending before its segment's first record is Cor
           "[storage]") {
   FaultEnv env;
   const std::string dir = "/txn-segment-bad-seal";
-  std::vector<int64_t> firsts;
-  {
-    auto log = OpenSmallSegments(&env, dir);
-    AppendEach(log.get(), 1, 60);
-    firsts = SegmentFirsts(&env, dir);
-  }
+  const std::vector<int64_t> firsts = WriteSmallSegments(&env, dir);
   const std::string name = cairn::storage::SegmentName(firsts[1]);
   PutSealRecord(&env, dir, name, firsts[1] - 1);
   TxnLogOptions o;
