@@ -263,20 +263,20 @@ Result<void> TxnLog::PutMeta(std::string_view name, int64_t v) {
   PutBigEndian32(&value, Crc32c(value));
   leveldb::WriteBatch batch;
   batch.Put(MetaKey(name), value);
-  leveldb::WriteOptions wo;
-  wo.sync = true;
-  leveldb::Status s = meta_->Write(wo, &batch);
-  if (!s.ok()) return FromStatus(s, "write " + std::string(name) + " to " + dir_);
-  return boost::outcome_v2::success();
+  return WriteMeta(&batch, "write " + std::string(name) + " to " + dir_);
 }
 
 Result<void> TxnLog::DeleteMeta(std::string_view name) {
   leveldb::WriteBatch batch;
   batch.Delete(MetaKey(name));
+  return WriteMeta(&batch, "delete " + std::string(name) + " from " + dir_);
+}
+
+Result<void> TxnLog::WriteMeta(leveldb::WriteBatch* batch, const std::string& doing) {
   leveldb::WriteOptions wo;
   wo.sync = true;
-  leveldb::Status s = meta_->Write(wo, &batch);
-  if (!s.ok()) return FromStatus(s, "delete " + std::string(name) + " from " + dir_);
+  leveldb::Status s = meta_->Write(wo, batch);
+  if (!s.ok()) return FromStatus(s, doing);
   return boost::outcome_v2::success();
 }
 

@@ -101,6 +101,8 @@ class TxnLog {
   Result<void> PutMeta(std::string_view name, int64_t value);
   Result<std::optional<int64_t>> GetMeta(std::string_view name) const;
   Result<void> DeleteMeta(std::string_view name);
+  // One synced write to the meta database.
+  Result<void> WriteMeta(leveldb::WriteBatch* batch, const std::string& doing);
   // Records segments_[i]'s bounds and closes its database.
   Result<void> Seal(size_t i);
   // A segment's memtable: large enough that it never becomes a table
